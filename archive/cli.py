@@ -1,0 +1,241 @@
+"""The ``portal-archive`` command (also ``python -m archive``).
+
+User mistakes (unknown portal, unusable database path, missing offline data) end with one line
+on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.runner import CrawlResult, MissingDataError, replay_root, run_crawl
+from archive.store import Store, StoreError
+from archive.summary import format_table, newest_titles, portal_stats, sections
+
+DEMO_PORTAL = "hanoi-sotttt"
+EXIT_CRAWL_FAILED = 1
+
+
+def db_option(default: str = "portal-archive.db") -> Callable[[Any], Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        default=lambda: os.environ.get("PORTAL_ARCHIVE_DB", default),
+        show_default=f"$PORTAL_ARCHIVE_DB or {default}",
+        type=click.Path(dir_okay=False),
+        help="SQLite archive file (created if missing).",
+    )
+
+
+def _portal(portal_id: str) -> Any:
+    from crawler.portals import UnknownPortalError, get_portal
+
+    try:
+        return get_portal(portal_id)
+    except UnknownPortalError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _open_store(db_path: str) -> Store:
+    try:
+        return Store(db_path)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="portal-archive")
+def cli() -> None:
+    """Crawl Vietnamese provincial and municipal portals into a clean SQLite archive."""
+
+
+@cli.command()
+def portals() -> None:
+    """List the declared portals."""
+    from crawler.portals import all_portals
+
+    rows = [
+        {
+            "id": p.id,
+            "province": p.province,
+            "level": p.level,
+            "kind": p.kind,
+            "origin": p.origin,
+            "offline mirror": "yes" if p.replay else "no",
+            "name": p.name,
+        }
+        for p in all_portals().values()
+    ]
+    click.echo(format_table(rows, list(rows[0]) if rows else ["id"]))
+
+
+@cli.command()
+@click.argument("portal_id", metavar="PORTAL")
+@db_option()
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
+@click.option(
+    "--fetch-base",
+    metavar="URL",
+    help="Fetch from this scheme://host:port (a local mirror) instead of the portal's origin.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def crawl(portal_id: str, db_path: str, limit: int, fetch_base: str | None, verbose: bool) -> None:
+    """Crawl PORTAL into the archive and print what changed."""
+    result = _crawl(portal_id, db_path, limit, fetch_base, verbose)
+    _print_crawl(result)
+    if not result.ok:
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
+@db_option()
+def stats(db_path: str) -> None:
+    """Per-portal article counts, date range and last run."""
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path} (crawl something first)")
+    with _open_store(db_path) as store:
+        rows = portal_stats(store)
+        total = store.count_articles()
+    if not rows:
+        click.echo(f"{db_path}: empty archive")
+        return
+    click.echo(format_table(rows, list(rows[0])))
+    click.echo(f"\n{total} articles in {db_path}")
+
+
+@cli.command()
+@db_option(default="demo.db")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
+def demo(db_path: str, limit: int) -> None:
+    """Crawl the bundled real portal (an offline mirror, served on 127.0.0.1) and summarise it."""
+    portal = _portal(DEMO_PORTAL)
+    click.echo(f"Crawling {portal.name} ({portal.origin}) from its offline mirror into {db_path}")
+    click.echo("This takes a few minutes for the ~2,900 reachable articles; progress below.\n")
+    result = _crawl(DEMO_PORTAL, db_path, limit, None, verbose=False)
+    _print_crawl(result)
+    with _open_store(db_path) as store:
+        _print_portal_summary(store, DEMO_PORTAL, db_path)
+    if not result.ok:
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
+@click.argument("target", metavar="PORTAL_OR_FOLDER")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def replay(target: str, port: int) -> None:
+    """Serve a portal's offline mirror (or any mirror folder) on 127.0.0.1 until Ctrl-C."""
+    from archive.replay import ReplayServer
+
+    folder = Path(target)
+    if not folder.is_dir():
+        portal = _portal(target)
+        if portal.replay is None:
+            raise click.ClickException(f"portal {target!r} has no offline mirror")
+        folder = _replay_root(portal)
+    try:
+        server = ReplayServer(folder, port=port)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {error}") from None
+    click.echo(f"Serving {folder} at {server.base_url}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+
+
+def _replay_root(portal: Any) -> Path:
+    try:
+        return replay_root(portal)
+    except MissingDataError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _crawl(
+    portal_id: str, db_path: str, limit: int, fetch_base: str | None, verbose: bool
+) -> CrawlResult:
+    portal = _portal(portal_id)
+    _open_store(db_path).close()  # fail early, before any fetching, on an unusable path
+    if fetch_base is None and portal.replay is not None:
+        _replay_root(portal)
+    started = time.monotonic()
+    try:
+        result = run_crawl(
+            portal,
+            db_path,
+            limit=limit,
+            fetch_base=fetch_base,
+            log_level="INFO" if verbose else "WARNING",
+        )
+    except (MissingDataError, StoreError) as error:
+        raise click.ClickException(str(error)) from None
+    result.stats["elapsed_seconds"] = round(time.monotonic() - started, 1)
+    return result
+
+
+def _print_crawl(result: CrawlResult) -> None:
+    s = result.stats
+    new = s.get("archive/articles/new", 0)
+    updated = s.get("archive/articles/updated", 0)
+    unchanged = s.get("archive/articles/unchanged", 0)
+    outcome = "finished" if result.ok else f"ENDED: {result.finish_reason}"
+    click.echo(
+        f"\nCrawl of {result.portal} {outcome}"
+        f" in {s.get('elapsed_seconds', 0)} s (run {result.run_id}, fetched from "
+        f"{result.fetched_from})"
+    )
+    click.echo(
+        f"  pages fetched: {s.get('response_received_count', 0)}"
+        f"   articles: {new} new, {updated} updated, {unchanged} unchanged"
+    )
+    skipped = {
+        "not articles": s.get("archive/not_article", 0),
+        "extraction failures": s.get("archive/extract/failed", 0),
+        "traps refused": sum(v for k, v in s.items() if k.startswith("portal/links/trap/")),
+        "denied links": s.get("portal/links/denied", 0),
+        "duplicate article links": s.get("portal/article/duplicate_key", 0),
+        "HTTP errors": sum(
+            v
+            for k, v in s.items()
+            if k.startswith("downloader/response_status_count/")
+            and not k.endswith(("/200", "/301", "/302", "/304"))
+        ),
+        "errors logged": s.get("log_count/ERROR", 0),
+    }
+    click.echo("  " + ", ".join(f"{name}: {count}" for name, count in skipped.items()))
+
+
+def _print_portal_summary(store: Store, portal_id: str, db_path: str) -> None:
+    row = next((r for r in portal_stats(store) if r["portal"] == portal_id), None)
+    if row is None or not row["articles"]:
+        click.echo("\nNo articles stored.")
+        return
+    click.echo(
+        f"\n{row['articles']} articles from {row['name']}, {row['oldest']} to {row['newest']}"
+    )
+    click.echo("\nArticles per section:")
+    for name, count in sections(store, portal_id):
+        click.echo(f"  {count:6d}  {name}")
+    click.echo("\nNewest articles:")
+    for day, title in newest_titles(store, portal_id):
+        click.echo(f"  {day}  {title}")
+    click.echo(f"\nThe archive is {Path(db_path).resolve()}. Try:")
+    click.echo(f"  portal-archive stats --db {db_path}")
+    click.echo(
+        f'  sqlite3 {db_path} "SELECT published, title FROM articles ORDER BY published DESC '
+        f'LIMIT 10"'
+    )
+    click.echo(
+        f'  sqlite3 {db_path} "SELECT a.title FROM articles_fts f JOIN articles a '
+        f"ON a.rowid = f.rowid WHERE articles_fts MATCH 'chuyển đổi số' LIMIT 5\""
+    )
+
+
+def main() -> None:
+    cli(prog_name="portal-archive")

@@ -1,0 +1,98 @@
+"""The archive's schema, as numbered migrations recorded in ``PRAGMA user_version``.
+
+Each migration runs once, inside the store's write transaction, in order. Never edit a released
+migration: add the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+def _m001_initial(db: sqlite_utils.Database) -> None:
+    db["sources"].create(
+        {
+            "id": str,
+            "name": str,
+            "province": str,
+            "province_after_2025": str,
+            "level": str,
+            "kind": str,
+            "origin": str,
+            "language": str,
+            "updated_at": str,
+        },
+        pk="id",
+    )
+    db["articles"].create(
+        {
+            "url": str,
+            "portal": str,
+            "article_key": str,
+            "fetched_url": str,
+            "title": str,
+            "lead": str,
+            "text": str,
+            "author": str,
+            "published": str,
+            "section": str,
+            "language": str,
+            "images": str,
+            "content_hash": str,
+            "extractor": str,
+            "fetched_at": str,
+            "first_seen": str,
+            "last_seen": str,
+            "run_id": int,
+        },
+        pk="url",
+        not_null=["portal", "title", "text", "content_hash", "fetched_at"],
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX idx_articles_portal_key ON articles (portal, article_key) "
+        "WHERE article_key IS NOT NULL"
+    )
+    db["articles"].create_index(["portal", "published"])
+    db["articles"].enable_fts(
+        ["title", "lead", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "portal": str,
+            "command": str,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "requests": int,
+            "pages": int,
+            "articles_new": int,
+            "articles_updated": int,
+            "articles_unchanged": int,
+            "not_articles": int,
+            "errors": int,
+            "stats": str,
+        },
+        pk="id",
+    )
+
+
+MIGRATIONS: list[Migration] = [_m001_initial]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Bring ``db`` to the newest schema; returns the schema version."""
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current > len(MIGRATIONS):
+        raise sqlite_utils.db.sqlite3.DatabaseError(
+            f"database schema version {current} is newer than this portal-archive "
+            f"({len(MIGRATIONS)}); upgrade portal-archive"
+        )
+    for version, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+        migration(db)
+        db.execute(f"PRAGMA user_version = {version}")
+    return len(MIGRATIONS)

@@ -1,0 +1,122 @@
+"""What a portal declaration is made of.
+
+A portal is described by data, not code: where crawling starts, which URLs are articles and which
+are listings, which URLs are traps, and (optionally) CSS selectors for the article fields. One
+generic spider and one extraction function serve every portal from these declarations.
+
+This module is pure Python on purpose: the extraction code, the CLI and the tests use
+declarations without importing Scrapy or touching the database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class Selectors:
+    """CSS selectors for article fields on a portal whose markup is known.
+
+    Every field is optional: a field without a selector (or whose selector matches nothing) is
+    taken from the generic extractor instead. ``drop`` lists elements removed from the body before
+    text is taken (share toolbars, counters, related lists...).
+    """
+
+    title: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    published: str | None = None
+    author: str | None = None
+    section: str | None = None
+    drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Portal:
+    """One crawlable portal.
+
+    ``origin`` is the portal's real address (scheme and host). It is the identity under which
+    articles are stored, even when the pages are fetched from a local replay or simulator that
+    serves the same paths on 127.0.0.1: a second crawl through another port must find the same
+    URLs.
+
+    Patterns are regular expressions searched in the URL's path plus query string
+    (``/vi/tin-tuc.html?page=2``), so they do not depend on the host the pages come from.
+    """
+
+    id: str
+    name: str
+    province: str
+    level: str  # province | city | town | district | commune | department
+    kind: str  # government | party | newspaper | council
+    origin: str
+    start_paths: tuple[str, ...]
+    article_pattern: str
+    listing_pattern: str
+    deny_patterns: tuple[str, ...] = ()
+    article_id_pattern: str | None = None
+    selectors: Selectors = field(default_factory=Selectors)
+    language: str = "vi"
+    province_after_2025: str | None = None
+    replay: str | None = None  # folder under shared/data holding an offline mirror of the portal
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.id):
+            raise ValueError(f"portal id {self.id!r} must be lowercase ASCII, digits and dashes")
+        parts = urlsplit(self.origin)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
+            raise ValueError(f"portal {self.id}: origin must be scheme://host, got {self.origin!r}")
+        for pattern in (self.article_pattern, self.listing_pattern, *self.deny_patterns):
+            re.compile(pattern)
+        if self.article_id_pattern and "(?P<id>" not in self.article_id_pattern:
+            raise ValueError(f"portal {self.id}: article_id_pattern needs a (?P<id>...) group")
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.origin).netloc
+
+    @cached_property
+    def _article_re(self) -> re.Pattern[str]:
+        return re.compile(self.article_pattern)
+
+    @cached_property
+    def _listing_re(self) -> re.Pattern[str]:
+        return re.compile(self.listing_pattern)
+
+    @cached_property
+    def _deny_res(self) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(p) for p in self.deny_patterns)
+
+    @cached_property
+    def _article_id_re(self) -> re.Pattern[str] | None:
+        return re.compile(self.article_id_pattern) if self.article_id_pattern else None
+
+    def is_article(self, url: str) -> bool:
+        return bool(self._article_re.search(path_and_query(url)))
+
+    def is_listing(self, url: str) -> bool:
+        return bool(self._listing_re.search(path_and_query(url)))
+
+    def is_denied(self, url: str) -> bool:
+        target = path_and_query(url)
+        return any(r.search(target) for r in self._deny_res)
+
+    def article_key(self, url: str) -> str | None:
+        """The portal's own article id in ``url``, if the portal declares one.
+
+        The same article is often linked under several sections; the id tells the copies apart
+        from different articles.
+        """
+        if self._article_id_re is None:
+            return None
+        match = self._article_id_re.search(path_and_query(url))
+        return match.group("id") if match else None
+
+
+def path_and_query(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")

@@ -1,0 +1,55 @@
+"""Scrapy settings for portal-archive, and every ARCHIVE_* default in one place.
+
+The defaults are for real government portals: robots.txt obeyed, at most two requests in flight
+per site, a one-second base delay that AutoThrottle stretches when a site slows down, and a
+User-Agent that says who is crawling. Only crawls of a local replay or simulator (127.0.0.1)
+relax them, through LOOPBACK_SETTINGS, applied by archive.runner.
+"""
+
+BOT_NAME = "portal-archive"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = (
+    "portal-archive/0.1 (archive crawler for Vietnamese public portals; polite, obeys robots.txt)"
+)
+ROBOTSTXT_OBEY = True
+
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50%, so requests do not tick like a metronome
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # a portal page over 32 MiB is a fault or a bomb
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+RETRY_TIMES = 2
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # no listening ports beyond what a crawl needs
+LOG_LEVEL = "INFO"
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 300,
+    "pipelines.store.StorePipeline": 800,
+}
+EXTENSIONS = {
+    "crawler.extensions.Progress": 500,
+}
+
+# portal-archive's own settings.
+ARCHIVE_DB_PATH = "portal-archive.db"
+ARCHIVE_PORTAL = None  # portal id, set by the CLI
+ARCHIVE_FETCH_BASE = None  # fetch from this scheme://host:port instead of the portal's origin
+ARCHIVE_ARTICLE_LIMIT = 0  # stop scheduling articles after this many (0: no limit)
+ARCHIVE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+
+# Applied on top of the above only when every request goes to 127.0.0.1 (replay, simulator, tests).
+LOOPBACK_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}

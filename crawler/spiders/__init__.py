@@ -1,0 +1,1 @@
+"""One generic spider; portals differ by declaration (crawler/portals), not by spider."""

@@ -1,0 +1,183 @@
+"""PortalSpider: discovers and fetches the articles of one declared portal.
+
+It starts from the declaration's start paths, follows links that the declaration calls listings
+or articles on the same host, and hands every fetched article page to the pipelines untouched.
+It never extracts: that is pipelines' work.
+
+Traps it refuses: anything the declaration denies (print views, language switches…), paths whose
+segments repeat (``/en/en/…``), over-long URLs, other hosts. The same article linked under several
+sections is fetched once, by the portal's article id.
+
+Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import HtmlResponse, Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from crawler.items import RawPage
+from crawler.portals import Portal, get_portal
+from crawler.urls import canonical_url, rebase, trap_reason
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
+
+ARTICLE_PRIORITY = 10  # articles before more pagination keeps the queue short
+
+
+class PortalSpider(scrapy.Spider):
+    name = "portal"
+
+    def __init__(
+        self,
+        portal: str | Portal | None = None,
+        fetch_base: str | None = None,
+        limit: int | str = 0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if portal is None:
+            raise ValueError("PortalSpider needs a portal id (-a portal=<id>)")
+        self.portal = portal if isinstance(portal, Portal) else get_portal(portal)
+        self.fetch_base = (fetch_base or self.portal.origin).rstrip("/")
+        self.fetch_host = urlsplit(self.fetch_base).hostname or ""
+        self.allowed_domains = [self.fetch_host]
+        self.limit = int(limit or 0)
+        self.links = LinkExtractor(unique=True)
+        self.article_keys: set[str] = set()
+        # URLs of an article whose fetch is under way: the one being fetched first, then the
+        # other sections' copies, tried in turn if it fails.
+        self.alternates: dict[str, list[str]] = {}
+        self.failed_urls: set[str] = set()  # article URLs that failed: not worth a second try
+        self.articles_requested = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
+        settings = crawler.settings
+        kwargs.setdefault("portal", settings.get("ARCHIVE_PORTAL"))
+        kwargs.setdefault("fetch_base", settings.get("ARCHIVE_FETCH_BASE"))
+        kwargs.setdefault("limit", settings.getint("ARCHIVE_ARTICLE_LIMIT"))
+        spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        return spider
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for path in self.portal.start_paths:
+            yield scrapy.Request(self.fetch_base + path, callback=self.parse, dont_filter=True)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[RawPage | scrapy.Request]:
+        if not isinstance(response, HtmlResponse):
+            self._count("portal/response/not_html")
+            return
+        if self.portal.is_article(response.url):
+            self.alternates.pop(response.meta.get("article_key"), None)
+            yield RawPage(
+                portal=self.portal.id,
+                url=rebase(response.url, self.portal.origin),
+                fetched_from=response.url,
+                status=response.status,
+                headers=_headers(response),
+                body=response.body,
+                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            )
+        for link in self.links.extract_links(response):
+            request = self._follow(link.url)
+            if request is not None:
+                yield request
+
+    def _follow(self, url: str) -> scrapy.Request | None:
+        if urlsplit(url).hostname != self.fetch_host:
+            self._count("portal/links/offsite")
+            return None
+        url = canonical_url(url)
+        if self.portal.is_denied(url):
+            self._count("portal/links/denied")
+            return None
+        reason = trap_reason(url)
+        if reason:
+            self._count(f"portal/links/trap/{reason}")
+            return None
+        if self.portal.is_article(url):
+            return self._article_request(url)
+        if self.portal.is_listing(url):
+            if self._limit_reached():
+                return None
+            self._count("portal/listing/requested")
+            return scrapy.Request(url, callback=self.parse)
+        self._count("portal/links/ignored")
+        return None
+
+    def _article_request(self, url: str) -> scrapy.Request | None:
+        if url in self.failed_urls:
+            return None
+        key = self.portal.article_key(url)
+        if key is not None:
+            if key in self.article_keys:
+                self._count("portal/article/duplicate_key")
+                pending = self.alternates.get(key)
+                if pending is not None and url not in pending and len(pending) < 8:
+                    pending.append(url)
+                return None
+            self.article_keys.add(key)
+            self.alternates[key] = [url]
+        if self._limit_reached():
+            return None
+        return self._request_article(url, key)
+
+    def _request_article(self, url: str, key: str | None) -> scrapy.Request:
+        self.articles_requested += 1
+        self._count("portal/article/requested")
+        return scrapy.Request(
+            url,
+            callback=self.parse,
+            errback=self._article_failed,
+            priority=ARTICLE_PRIORITY,
+            meta={"article_key": key},
+        )
+
+    def _article_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """Try another URL of the same article (another section's copy) after a failure."""
+        request = failure.request  # type: ignore[attr-defined]
+        self.articles_requested -= 1
+        self.failed_urls.add(request.url)
+        if failure.check(HttpError):
+            self._count(f"portal/article/http_{failure.value.response.status}")
+        else:
+            self._count(f"portal/article/failed/{failure.type.__name__}")
+        key = request.meta.get("article_key")
+        if key is None:
+            return
+        pending = self.alternates.get(key) or []
+        if request.url in pending:
+            pending.remove(request.url)
+        if pending:
+            self._count("portal/article/alternate_tried")
+            yield self._request_article(pending[0], key)
+        else:
+            # No copy left to try now; a link found later may still fetch it.
+            self.alternates.pop(key, None)
+            self.article_keys.discard(key)
+
+    def _limit_reached(self) -> bool:
+        return bool(self.limit) and self.articles_requested >= self.limit
+
+    def _count(self, key: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(key)
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """Response headers as text; a repeated header keeps its first value."""
+    return {
+        name.decode("latin-1"): values[0].decode("latin-1")
+        for name, values in response.headers.items()
+        if values
+    }

@@ -1,0 +1,1 @@
+"""Item pipelines (extraction, storage hand-off) and the pure extraction code they call."""

@@ -1,0 +1,43 @@
+"""The Article record and the two ways extraction can decline a page."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Article:
+    """One clean article. Text fields are Unicode NFC; ``published`` is ISO 8601 (+07:00)."""
+
+    url: str  # canonical URL, under the portal's real origin
+    fetched_url: str  # where this copy was fetched (also under the real origin)
+    portal: str | None
+    title: str
+    lead: str
+    text: str
+    author: str | None
+    published: str | None
+    section: str | None
+    language: str | None
+    fetched_at: str
+    extractor: str
+    article_key: str | None = None
+    images: tuple[str, ...] = field(default=())
+
+    def as_record(self) -> dict[str, Any]:
+        record = asdict(self)
+        record["images"] = list(self.images)
+        return record
+
+
+class NotAnArticle(Exception):
+    """The page is not an article (a listing, a soft 404, an empty shell); ``reason`` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ExtractionError(Exception):
+    """The page looked like an article but could not be turned into one."""

@@ -1,0 +1,92 @@
+"""Bytes to text and elements to paragraphs, the Vietnamese-portal way.
+
+Decoding follows the order browsers use (HTTP header, BOM, ``<meta>``, then detection) through
+w3lib; text is normalised to NFC because portals mix precomposed letters, HTML entities and raw
+combining marks in one page.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+import lxml.html
+from w3lib.encoding import html_to_unicode
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section table tbody td th thead tr ul".split()
+)
+_SPACE = re.compile(r"\s+")
+_RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
+_VIETNAMESE_LETTER = re.compile(
+    r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
+)
+
+
+def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
+    content_type = None
+    for name, value in (headers or {}).items():
+        if name.lower() == "content-type":
+            content_type = value
+    _, text = html_to_unicode(content_type, body)
+    return text
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def clean_line(text: str) -> str:
+    return _SPACE.sub(" ", nfc(text).replace("\xa0", " ")).strip()
+
+
+def parse(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def element_lines(element: lxml.html.HtmlElement) -> list[str]:
+    """Visible text of ``element`` as lines: block elements and ``<br>`` break lines."""
+    chunks: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag in ("script", "style", "noscript", "template"):
+            if node.tail:
+                chunks.append(node.tail)
+            return
+        block = tag in BLOCK_TAGS
+        if block or tag == "br":
+            chunks.append("\n")
+        if node.text and tag:
+            chunks.append(node.text)
+        for child in node:
+            walk(child)
+        if block:
+            chunks.append("\n")
+        if node.tail:
+            chunks.append(node.tail)
+
+    walk(element)
+    lines = (clean_line(line) for line in "".join(chunks).split("\n"))
+    return [line for line in lines if line]
+
+
+def text_of(elements: Iterable[lxml.html.HtmlElement]) -> str:
+    return "\n".join(line for el in elements for line in element_lines(el))
+
+
+def is_right_aligned(element: lxml.html.HtmlElement) -> bool:
+    return (element.get("align") or "").lower() == "right" or bool(
+        _RIGHT_ALIGNED.search(element.get("style") or "")
+    )
+
+
+def looks_vietnamese(text: str) -> bool:
+    """True when enough words carry Vietnamese-only letters; page lang attributes often lie."""
+    words = text.split()[:400]
+    if len(words) < 5:
+        return False
+    marked = sum(1 for word in words if _VIETNAMESE_LETTER.search(word))
+    return marked / len(words) > 0.2

@@ -1,0 +1,75 @@
+"""StorePipeline: hands Articles to the archive and records the run.
+
+Settings read: ARCHIVE_DB_PATH, ARCHIVE_PORTAL. A write the archive refuses (disk full, read-only
+file) stops the crawl cleanly: what was stored stays stored, and the run is marked failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
+
+from archive.store import Store, StoreError
+from crawler.portals import get_portal
+from pipelines.extraction import Article
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler, db_path: str, portal_id: str) -> None:
+        self.crawler = crawler
+        self.db_path = db_path
+        self.portal = get_portal(portal_id)
+        self.store: Store | None = None
+        self.run_id: int | None = None
+        self.failure: str | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        pipeline = cls(
+            crawler, crawler.settings["ARCHIVE_DB_PATH"], crawler.settings["ARCHIVE_PORTAL"]
+        )
+        # The run is closed on spider_closed, not close_spider: only then is the reason known.
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def open_spider(self) -> None:
+        self.store = Store(self.db_path)
+        self.store.save_source(self.portal)
+        self.run_id = self.store.start_run(self.portal.id, "crawl")
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("archive/run_id", self.run_id)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, Article) or self.store is None or self.failure:
+            return item
+        try:
+            outcome = self.store.save_article(item, self.run_id)
+        except StoreError as error:
+            self.failure = str(error)
+            logger.error("%s; stopping the crawl", error)
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            return item
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(f"archive/articles/{outcome}")
+        return item
+
+    def spider_closed(self, reason: str) -> None:
+        if self.store is None or self.run_id is None:
+            return
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        status = "failed" if self.failure else reason
+        try:
+            self.store.finish_run(self.run_id, status, stats)
+        except StoreError as error:
+            logger.error("could not record the run: %s", error)
+        finally:
+            self.store.close()
