@@ -47,7 +47,9 @@ class ReplayServer:
         return self.base_url + "/" + path.lstrip("/")
 
     def start(self) -> ReplayServer:
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
         return self
 

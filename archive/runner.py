@@ -116,7 +116,7 @@ def run_crawl(
         process = AsyncCrawlerProcess(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)
-        process.crawl(crawler)
+        process.crawl(crawler, portal=portal)
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlResult(

@@ -71,19 +71,18 @@ def content_hash(record: dict[str, Any]) -> str:
 class Store:
     """An archive database at ``path`` (created, with its schema, on first use)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 5000) -> None:
         self.path = Path(path)
         try:
             if self.path.parent and not self.path.parent.exists():
                 raise StoreError(f"cannot open database {self.path}: folder does not exist")
-            conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=busy_timeout_ms / 1000, isolation_level=None)
             self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA busy_timeout = 5000")
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 self.db.enable_wal()
             self.db.execute("PRAGMA synchronous = NORMAL")
-            with self.transaction():
-                migrate(self.db)
+            self._write(migrate, self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"cannot open database {self.path}: {error}") from None
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from crawler.items import RawPage
-from crawler.portals import get_portal
+from crawler.portals import Portal
 from pipelines.extraction import Article, NotAnArticle, extract_article
 
 if TYPE_CHECKING:
@@ -25,6 +25,10 @@ logger = logging.getLogger(__name__)
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.portal: Portal | None = None
+
+    def open_spider(self) -> None:
+        self.portal = getattr(self.crawler.spider, "portal", None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -36,9 +40,7 @@ class ExtractPipeline:
         stats = self.crawler.stats
         assert stats is not None
         try:
-            return extract_article(
-                item.url, item.body, item.headers, item.fetched_at, get_portal(item.portal)
-            )
+            return extract_article(item.url, item.body, item.headers, item.fetched_at, self.portal)
         except NotAnArticle as not_article:
             stats.inc_value("archive/not_article")
             stats.inc_value(f"archive/not_article/{not_article.reason}")

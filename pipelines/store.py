@@ -1,7 +1,8 @@
 """StorePipeline: hands Articles to the archive and records the run.
 
-Settings read: ARCHIVE_DB_PATH, ARCHIVE_PORTAL. A write the archive refuses (disk full, read-only
-file) stops the crawl cleanly: what was stored stays stored, and the run is marked failed.
+Settings read: ARCHIVE_DB_PATH; the portal is the spider's. A write the archive refuses (disk
+full, read-only file) stops the crawl cleanly: what was stored stays stored, and the run is marked
+failed.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.store import Store, StoreError
-from crawler.portals import get_portal
+from crawler.portals import Portal
 from pipelines.extraction import Article
 
 if TYPE_CHECKING:
@@ -23,27 +24,25 @@ logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, crawler: Crawler, db_path: str, portal_id: str) -> None:
+    def __init__(self, crawler: Crawler, db_path: str) -> None:
         self.crawler = crawler
         self.db_path = db_path
-        self.portal = get_portal(portal_id)
         self.store: Store | None = None
         self.run_id: int | None = None
         self.failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
-        pipeline = cls(
-            crawler, crawler.settings["ARCHIVE_DB_PATH"], crawler.settings["ARCHIVE_PORTAL"]
-        )
+        pipeline = cls(crawler, crawler.settings["ARCHIVE_DB_PATH"])
         # The run is closed on spider_closed, not close_spider: only then is the reason known.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def open_spider(self) -> None:
+        portal: Portal = self.crawler.spider.portal  # type: ignore[union-attr]
         self.store = Store(self.db_path)
-        self.store.save_source(self.portal)
-        self.run_id = self.store.start_run(self.portal.id, "crawl")
+        self.store.save_source(portal)
+        self.run_id = self.store.start_run(portal.id, "crawl")
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 

@@ -1,0 +1,30 @@
+# The two commands a newcomer needs (see README.md):
+#   make demo   install, then crawl the bundled real portal offline into demo.db and summarise it
+#   make test   install, then run the linter and the whole test suite (what CI runs)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/portal-archive demo --db demo.db
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.crawl_hanoi
+
+clean:
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

@@ -1,0 +1,65 @@
+"""CLI behaviour that needs no crawl: listings, and user mistakes answered in one line."""
+
+import pytest
+from click.testing import CliRunner
+
+from archive.cli import cli
+
+
+def run(*args, env=None):
+    result = CliRunner().invoke(cli, list(args), env=env)
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_portals_lists_the_hanoi_portal():
+    result = run("portals")
+    assert result.exit_code == 0
+    assert "hanoi-sotttt" in result.output and "Hà Nội" in result.output
+
+
+def test_help_documents_every_command():
+    for command in cli.commands.values():
+        assert command.help, command.name
+    assert run("--help").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["crawl", "no-such-portal"], "unknown portal 'no-such-portal'"),
+        (["crawl", "hanoi-sotttt", "--db", "/nonexistent/dir/a.db"], "folder does not exist"),
+        (["stats", "--db", "/nonexistent/a.db"], "no archive at /nonexistent/a.db"),
+        (["replay", "no-such-portal"], "unknown portal"),
+    ],
+)
+def test_user_mistakes_get_one_clear_line(args, message):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_missing_offline_data_is_explained(tmp_path):
+    result = run(
+        "crawl",
+        "hanoi-sotttt",
+        "--db",
+        str(tmp_path / "a.db"),
+        env={"PORTAL_ARCHIVE_DATA": str(tmp_path / "nothing-here")},
+    )
+    assert result.exit_code == 1
+    assert "offline mirror for portal 'hanoi-sotttt' not found" in result.output
+    assert "PORTAL_ARCHIVE_DATA" in result.output
+
+
+def test_garbage_database_file_is_refused(tmp_path):
+    path = tmp_path / "a.db"
+    path.write_text("garbage" * 100)
+    result = run("stats", "--db", str(path))
+    assert result.exit_code == 1
+    assert "not a database" in result.output
+
+
+def test_negative_limit_is_a_usage_error():
+    assert run("crawl", "hanoi-sotttt", "--limit", "-1").exit_code == 2
