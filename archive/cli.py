@@ -117,7 +117,7 @@ def demo(db_path: str, limit: int) -> None:
     """Crawl the bundled real portal (an offline mirror, served on 127.0.0.1) and summarise it."""
     portal = _portal(DEMO_PORTAL)
     click.echo(f"Crawling {portal.name} ({portal.origin}) from its offline mirror into {db_path}")
-    click.echo("This takes a few minutes for the ~2,900 reachable articles; progress below.\n")
+    click.echo("About a minute and a half for the ~2,900 reachable articles; progress below.\n")
     result = _crawl(DEMO_PORTAL, db_path, limit, None, verbose=False)
     _print_crawl(result)
     with _open_store(db_path) as store:
@@ -200,15 +200,25 @@ def _print_crawl(result: CrawlResult) -> None:
         "traps refused": sum(v for k, v in s.items() if k.startswith("portal/links/trap/")),
         "denied links": s.get("portal/links/denied", 0),
         "duplicate article links": s.get("portal/article/duplicate_key", 0),
-        "HTTP errors": sum(
-            v
-            for k, v in s.items()
-            if k.startswith("downloader/response_status_count/")
-            and not k.endswith(("/200", "/301", "/302", "/304"))
-        ),
+        "not found (404/410)": _status_count(s, ("404", "410")),
+        "other HTTP errors": _status_count(s, None),
         "errors logged": s.get("log_count/ERROR", 0),
     }
     click.echo("  " + ", ".join(f"{name}: {count}" for name, count in skipped.items()))
+
+
+def _status_count(stats: dict[str, Any], codes: tuple[str, ...] | None) -> int:
+    """Responses with the given status codes, or (codes=None) any other error status."""
+    prefix = "downloader/response_status_count/"
+    ok = ("200", "301", "302", "303", "304", "307", "308", "404", "410")
+    total = 0
+    for key, value in stats.items():
+        if not key.startswith(prefix):
+            continue
+        code = key.removeprefix(prefix)
+        if (codes is not None and code in codes) or (codes is None and code not in ok):
+            total += int(value)
+    return total
 
 
 def _print_portal_summary(store: Store, portal_id: str, db_path: str) -> None:
