@@ -150,6 +150,71 @@ def replay(target: str, port: int) -> None:
         click.echo("stopped")
 
 
+@cli.command()
+@click.option("--site", "sites", multiple=True, help="Only this site (repeatable).")
+@click.option("--clock", help="Simulated time, ISO 8601 (default 2025-06-15T12:00+07:00).")
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same sites.")
+@click.option(
+    "--articles",
+    type=click.IntRange(1),
+    default=40,
+    show_default=True,
+    help="Generated articles per site (plus the real seed article).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    help="First port; sites take consecutive ports (default: any free ports).",
+)
+def simulate(
+    sites: tuple[str, ...], clock: str | None, seed: int, articles: int, port: int
+) -> None:
+    """Serve the simulated portal families on 127.0.0.1 until Ctrl-C."""
+    import threading
+    from datetime import datetime
+
+    from archive.simulator import DEFAULT_CLOCK, SITE_PLANS, Simulator
+
+    unknown = sorted(set(sites) - set(SITE_PLANS))
+    if unknown:
+        raise click.ClickException(f"unknown site {unknown[0]!r} (known: {', '.join(SITE_PLANS)})")
+    try:
+        moment = datetime.fromisoformat(clock) if clock else DEFAULT_CLOCK
+    except ValueError:
+        raise click.ClickException(f"--clock {clock!r} is not an ISO 8601 date") from None
+    keys = list(sites) or list(SITE_PLANS)
+    ports = {key: port + i for i, key in enumerate(keys)} if port else None
+    try:
+        simulator = Simulator(seed=seed, articles=articles, clock=moment, only=keys, ports=ports)
+    except OSError as error:
+        raise click.ClickException(f"cannot start the simulator: {error}") from None
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    simulator.start()
+    rows = [
+        {
+            "site": key,
+            "family": site.family.name,
+            "state": site.state(simulator.now()),
+            "url": simulator.base_url(key) + site.family.home_path(site),
+        }
+        for key, site in simulator.sites.items()
+    ]
+    click.echo(format_table(rows, ["site", "family", "state", "url"]))
+    click.echo(
+        f"\nClock: {simulator.now().isoformat()} (set it: GET <url>/_simulator/clock?set=ISO)"
+    )
+    first = keys[0]
+    click.echo(f"Crawl one: portal-archive crawl {first} --fetch-base {simulator.base_url(first)}")
+    click.echo("Ctrl-C to stop.")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        simulator.stop()
+        click.echo("stopped")
+
+
 def _replay_root(portal: Any) -> Path:
     try:
         return replay_root(portal)

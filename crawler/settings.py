@@ -32,6 +32,9 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # no listening ports beyond what a crawl needs
 LOG_LEVEL = "INFO"
 
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.StayOnHostMiddleware": 40,  # before offsite (50) and robots.txt (100)
+}
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
     "pipelines.store.StorePipeline": 800,

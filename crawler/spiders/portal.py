@@ -94,7 +94,11 @@ class PortalSpider(scrapy.Spider):
                 yield request
 
     def _follow(self, url: str) -> scrapy.Request | None:
-        if urlsplit(url).hostname != self.fetch_host:
+        host = urlsplit(url).netloc
+        if host == self.portal.host and self.fetch_base != self.portal.origin:
+            # An absolute link (or <base href>) to the real site, seen through a local copy.
+            url = rebase(url, self.fetch_base)
+        elif urlsplit(url).hostname != self.fetch_host:
             self._count("portal/links/offsite")
             return None
         url = canonical_url(url)

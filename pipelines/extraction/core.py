@@ -67,6 +67,9 @@ def extract_article(
     body_elements = doc.cssselect(selectors.body) if selectors and selectors.body else []
     if body_elements:
         for element in body_elements:
+            for drop in selectors.drop if selectors else ():
+                for unwanted in element.cssselect(drop):
+                    unwanted.drop_tree()
             author_lines += _pop_bylines(element, selectors.author if selectors else None)
         text = text_of(body_elements)
         extractor = f"{EXTRACTOR_VERSION}:selectors"
@@ -107,7 +110,10 @@ def _first_text(doc: lxml.html.HtmlElement, selector: str | None) -> str | None:
     if not selector:
         return None
     for element in doc.cssselect(selector):
-        text = " ".join(element_lines(element))
+        if element.tag == "meta":
+            text = clean_line(element.get("content") or "")
+        else:
+            text = " ".join(element_lines(element))
         if text:
             return text
     return None

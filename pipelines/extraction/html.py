@@ -25,11 +25,25 @@ _VIETNAMESE_LETTER = re.compile(
 )
 
 
+_LATIN_DECLARATIONS = re.compile(r"charset=[\"']?(iso-8859-1|latin-?1|windows-1252|us-ascii)", re.I)
+
+
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
+    """Decode a page: HTTP header, BOM, ``<meta>``, then detection (w3lib's order).
+
+    One exception: a header declaring a Latin charset for bytes that are valid, non-ASCII UTF-8.
+    Old IIS and Apache set-ups send ``ISO-8859-1`` by default for UTF-8 pages; multi-byte UTF-8
+    sequences almost never occur by chance in Latin text, so UTF-8 is the right reading.
+    """
     content_type = None
     for name, value in (headers or {}).items():
         if name.lower() == "content-type":
             content_type = value
+    if content_type and _LATIN_DECLARATIONS.search(content_type) and not body.isascii():
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     _, text = html_to_unicode(content_type, body)
     return text
 
