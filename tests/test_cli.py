@@ -63,3 +63,37 @@ def test_garbage_database_file_is_refused(tmp_path):
 
 def test_negative_limit_is_a_usage_error():
     assert run("crawl", "hanoi-sotttt", "--limit", "-1").exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["simulate", "--site", "nowhere"], "unknown site 'nowhere'"),
+        (["simulate", "--clock", "yesterday"], "is not an ISO 8601 date"),
+    ],
+)
+def test_simulate_mistakes(args, message):
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_simulate_serves_until_stopped():
+    import subprocess
+    import sys
+    import urllib.request
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive", "simulate", "--site", "honglinh", "--articles", "5"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        url = lines[2].split()[-1]
+        assert lines[2].startswith("honglinh") and url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert "Hồng Lĩnh" in response.read().decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -54,6 +54,10 @@ class SimArticle:
             return f"{self.author} ({self.author_unit})"
         return self.author or self.author_unit
 
+    @property
+    def has_time(self) -> bool:
+        return "date_only" not in self.extra
+
     def slug(self, max_len: int = 60) -> str:
         return slugify(self.title, max_len)
 
@@ -103,6 +107,8 @@ def load_seed(seeds_dir: Path, number: str) -> SimArticle:
     if moment.tzinfo is None:
         moment = moment.replace(hour=9, tzinfo=VIETNAM)
     extra = {"byline": gold["byline"]} if gold.get("byline") else {}
+    if published and len(published) == 10:
+        extra["date_only"] = "1"  # the page printed a day, no time
     related = _related_residue(capture)
     if related:
         extra["related"] = json.dumps(related, ensure_ascii=False)

@@ -29,7 +29,7 @@ _LATIN_DECLARATIONS = re.compile(r"charset=[\"']?(iso-8859-1|latin-?1|windows-12
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
-    """Decode a page: HTTP header, BOM, ``<meta>``, then detection (w3lib's order).
+    """Decode a page to NFC text: HTTP header, BOM, ``<meta>``, then detection (w3lib's order).
 
     One exception: a header declaring a Latin charset for bytes that are valid, non-ASCII UTF-8.
     Old IIS and Apache set-ups send ``ISO-8859-1`` by default for UTF-8 pages; multi-byte UTF-8
@@ -39,13 +39,16 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     for name, value in (headers or {}).items():
         if name.lower() == "content-type":
             content_type = value
+    text = None
     if content_type and _LATIN_DECLARATIONS.search(content_type) and not body.isascii():
         try:
-            return body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             pass
-    _, text = html_to_unicode(content_type, body)
-    return text
+    if text is None:
+        _, text = html_to_unicode(content_type, body)
+    # windows-1258 decodes to combining tone marks, and some portals type NFD text: one form.
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
 def nfc(text: str) -> str:

@@ -178,7 +178,7 @@ class BaoHaTinh(Family):
             )
             content = f"""<article class="article">
 <h1 class="article__title">{e(article.title)}</h1>
-<time class="time" datetime="{article.published:%Y-%m-%dT%H:%M:%S+0700}">{article.published:%d/%m/%Y %H:%M}</time>
+{self._time(article)}
 <div class="article__sapo cms-desc">{e(article.lead)}</div>
 <div class="article__body cms-body">{body}</div>
 {self._tags(article, new)}
@@ -193,12 +193,17 @@ class BaoHaTinh(Family):
             author = f'<p class="pAuthor">{e(article.byline)}</p>' if article.byline else ""
             content = f"""<div class="detail">
 <h1 class="title_detail">{e(article.title)}</h1>
-<div class="date_news"><span>{article.published:%H:%M, %d/%m/%Y}</span></div>
+<div class="date_news"><span>{article.published.strftime("%H:%M, %d/%m/%Y" if article.has_time else "%d/%m/%Y")}</span></div>
 <div class="sapo_detail">{e(article.lead)}</div>
 <div id="main-detail">{body}{author}</div>
 {self._tags(article, new)}
 <div class="drelated"><h3>Đọc thêm</h3>{related}</div></div>"""
         return self._page(site, now, article.title, content)
+
+    def _time(self, article: SimArticle) -> str:
+        if not article.has_time:
+            return f'<time class="time" datetime="{article.published:%Y-%m-%d}">{article.published:%d/%m/%Y}</time>'
+        return f'<time class="time" datetime="{article.published:%Y-%m-%dT%H:%M:%S+0700}">{article.published:%d/%m/%Y %H:%M}</time>'
 
     def _tags(self, article: SimArticle, new: bool) -> str:
         if not article.tags:

@@ -9,7 +9,7 @@ New site (Umbraco style): ``/tin-tuc/<slug>-<id>/``, ``/media/<n>/…?anchor=cen
 
 from __future__ import annotations
 
-import random
+import hashlib
 import re
 from datetime import datetime
 
@@ -88,7 +88,11 @@ class LongMyOld(Family):
         return self._page(site, article.title, content)
 
     def _page(self, site: Site, title: str, content: str) -> str:
-        sid = "".join(random.choices("abcdefghijklmnopqrstuvwxyz012345", k=24))
+        # A new session id in the links of every page view, as old ASP.NET set-ups did:
+        # distinct URLs without end for a crawler that keeps them. Deterministic per site.
+        views = int(site.options.get("_views", 0)) + 1  # type: ignore[call-overload]
+        site.options["_views"] = views
+        sid = hashlib.sha1(f"{site.key}:{views}".encode()).hexdigest()[:24]
         return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset={site.charset_header}"/>
 <title>{e(title)}</title></head><body>
 <div class="banner">{e(site.name)}</div>
