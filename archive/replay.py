@@ -11,19 +11,17 @@ from __future__ import annotations
 import gzip
 import logging
 import mimetypes
-import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import unquote, urlsplit
+
+from archive.loopback import LOOPBACK, BackgroundServers, loopback_server
 
 logger = logging.getLogger(__name__)
 
-LOOPBACK = "127.0.0.1"
 
-
-class ReplayServer:
+class ReplayServer(BackgroundServers):
     """Serve ``root`` on 127.0.0.1 in a background thread; use as a context manager."""
 
     def __init__(self, root: str | Path, port: int = 0) -> None:
@@ -31,9 +29,10 @@ class ReplayServer:
         if not self.root.is_dir():
             raise FileNotFoundError(f"mirror folder not found: {self.root}")
         handler = type("Handler", (_MirrorHandler,), {"root": self.root})
-        self.httpd = ThreadingHTTPServer((LOOPBACK, port), handler)
-        self.httpd.daemon_threads = True
-        self.thread: threading.Thread | None = None
+        self.httpd = loopback_server(handler, port)
+
+    def http_servers(self) -> list[ThreadingHTTPServer]:
+        return [self.httpd]
 
     @property
     def port(self) -> int:
@@ -46,30 +45,8 @@ class ReplayServer:
     def url(self, path: str) -> str:
         return self.base_url + "/" + path.lstrip("/")
 
-    def start(self) -> ReplayServer:
-        self.thread = threading.Thread(
-            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
     def serve_forever(self) -> None:
         self.httpd.serve_forever()
-
-    def __enter__(self) -> ReplayServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 class _MirrorHandler(BaseHTTPRequestHandler):

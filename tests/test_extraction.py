@@ -9,6 +9,7 @@ import unicodedata
 
 import pytest
 
+from archive.simulator.site import to_cp1258
 from bench.metric import score
 from crawler.portals import get_portal
 from pipelines.extraction import NotAnArticle, extract_article
@@ -96,18 +97,6 @@ def test_windows_1258_page_declared_in_the_header_is_decoded():
     )
     assert "Hội nghị triển khai" in article.text
     assert unicodedata.is_normalized("NFC", article.text)
-
-
-def to_cp1258(text):
-    """cp1258 has precomposed base letters (â, ơ…) but only combining tone marks."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = []
-    for char in unicodedata.normalize("NFC", text):
-        decomposed = unicodedata.normalize("NFD", char)
-        base = "".join(c for c in decomposed if c not in tones)
-        tone = "".join(c for c in decomposed if c in tones)
-        out.append(unicodedata.normalize("NFC", base) + tone)
-    return "".join(out).encode("cp1258")
 
 
 @pytest.mark.parametrize(

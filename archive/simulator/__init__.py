@@ -21,10 +21,9 @@ from datetime import datetime, timedelta
 from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from archive.replay import LOOPBACK
+from archive.loopback import LOOPBACK, BackgroundServers, loopback_server
 from archive.simulator.content import ArticleGenerator, SimArticle, load_seed
 from archive.simulator.families import Family, Reply
 from archive.simulator.families.baohatinh import FAMILY as BAOHATINH
@@ -197,7 +196,7 @@ def _gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
 
 
-class Simulator:
+class Simulator(BackgroundServers):
     """Start every site (or ``only`` some) on its own 127.0.0.1 port."""
 
     def __init__(
@@ -214,10 +213,7 @@ class Simulator:
         self.servers: dict[str, ThreadingHTTPServer] = {}
         for key, site in self.sites.items():
             handler = type("Handler", (_SiteHandler,), {"site": site, "simulator": self})
-            server = ThreadingHTTPServer((LOOPBACK, (ports or {}).get(key, 0)), handler)
-            server.daemon_threads = True
-            self.servers[key] = server
-        self.threads: list[threading.Thread] = []
+            self.servers[key] = loopback_server(handler, (ports or {}).get(key, 0))
 
     def base_url(self, key: str) -> str:
         return f"http://{LOOPBACK}:{self.servers[key].server_address[1]}"
@@ -244,30 +240,8 @@ class Simulator:
         for site in self.sites.values():
             site.faults.clear()
 
-    def start(self) -> Simulator:
-        for server in self.servers.values():
-            thread = threading.Thread(
-                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-            )
-            thread.start()
-            self.threads.append(thread)
-        return self
-
-    def stop(self) -> None:
-        for server in self.servers.values():
-            server.shutdown()
-            server.server_close()
-
-    def __enter__(self) -> Simulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def http_servers(self) -> list[ThreadingHTTPServer]:
+        return list(self.servers.values())
 
 
 class _SiteHandler(BaseHTTPRequestHandler):
