@@ -117,7 +117,7 @@ def demo(db_path: str, limit: int) -> None:
     """Crawl the bundled real portal (an offline mirror, served on 127.0.0.1) and summarise it."""
     portal = _portal(DEMO_PORTAL)
     click.echo(f"Crawling {portal.name} ({portal.origin}) from its offline mirror into {db_path}")
-    click.echo("About a minute and a half for the ~2,900 reachable articles; progress below.\n")
+    click.echo("About two minutes for the ~2,900 reachable articles; progress below.\n")
     result = _crawl(DEMO_PORTAL, db_path, limit, None, verbose=False)
     _print_crawl(result)
     with _open_store(db_path) as store:
