@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
@@ -26,12 +27,14 @@ class Family:
     """One CMS family: its URL shapes, its pages, its feeds."""
 
     name = "base"
+    article_re: re.Pattern[str] | None = None  # article paths; group 1 is the article id
 
     def article_path(self, site: Site, article: SimArticle) -> str:
         raise NotImplementedError
 
     def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
-        raise NotImplementedError
+        match = self.article_re.match(path) if self.article_re else None
+        return int(match.group(1)) if match else None
 
     def render_article(self, site: Site, article: SimArticle, now: datetime) -> str:
         raise NotImplementedError

@@ -21,13 +21,10 @@ CALENDAR = "/lich-cong-tac.html"
 
 class HaTinhCity(Family):
     name = "hatinh-city-portal-2016"
+    article_re = _ARTICLE
 
     def article_path(self, site: Site, article: SimArticle) -> str:
         return f"/tin-tuc-su-kien/{article.slug()}-{article.id}.html"
-
-    def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
-        match = _ARTICLE.match(path)
-        return int(match.group(1)) if match else None
 
     def listing(
         self, site: Site, now: datetime, path: str, query: dict[str, list[str]]

@@ -35,14 +35,11 @@ def title_slug(title: str, max_len: int = 50) -> str:
 
 class HongLinh(Family):
     name = "hatinh-district-portal"
+    article_re = _ARTICLE
 
     def article_path(self, site: Site, article: SimArticle) -> str:
         day = article.published.strftime("%Y-%m-%d")
         return f"/portal/pages/{day}/{title_slug(article.title)}-{article.id}.aspx"
-
-    def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
-        match = _ARTICLE.match(path)
-        return int(match.group(1)) if match else None
 
     def home_path(self, site: Site) -> str:
         return "/portal/pages/default.aspx"

@@ -27,13 +27,10 @@ def unpadded(moment: datetime) -> str:
 
 class LongMyOld(Family):
     name = "longmy-town-portal"
+    article_re = _OLD
 
     def article_path(self, site: Site, article: SimArticle) -> str:
         return f"/tin-tuc/{article.id}-{article.slug()}.aspx"
-
-    def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
-        match = _OLD.match(path)
-        return int(match.group(1)) if match else None
 
     def route(self, site: Site, now: datetime, path: str, raw_query: str) -> Reply:
         moved_at, new_host = site.options.get("moved_at"), site.options.get("new_host")
@@ -102,13 +99,10 @@ class LongMyOld(Family):
 
 class LongMyNew(Family):
     name = "longmy-town-portal-umbraco"
+    article_re = _NEW
 
     def article_path(self, site: Site, article: SimArticle) -> str:
         return f"/tin-tuc/{article.slug(50)}-{article.id}/"
-
-    def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
-        match = _NEW.match(path)
-        return int(match.group(1)) if match else None
 
     def listing(
         self, site: Site, now: datetime, path: str, query: dict[str, list[str]]

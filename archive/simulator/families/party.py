@@ -21,6 +21,7 @@ _LISTING = re.compile(r"^/tin-tuc/([a-z0-9-]+)/(?:page-(\d+))?$")
 
 class PartyCommittee(Family):
     name = "city-party-committee"
+    article_re = _ARTICLE
 
     def cat(self, site: Site, article: SimArticle) -> str:
         return next(
@@ -29,10 +30,6 @@ class PartyCommittee(Family):
 
     def article_path(self, site: Site, article: SimArticle) -> str:
         return f"/tin-tuc/{self.cat(site, article)}/{article.slug()}-{article.id}.html"
-
-    def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
-        match = _ARTICLE.match(path)
-        return int(match.group(1)) if match else None
 
     def listing(
         self, site: Site, now: datetime, path: str, query: dict[str, list[str]]
