@@ -215,6 +215,76 @@ def simulate(
         click.echo("stopped")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--url", help="The page's URL (one PATH only).")
+@click.option(
+    "--url-map",
+    type=click.File(encoding="utf-8"),
+    help="TSV file of PATH<TAB>URL lines, one per saved page.",
+)
+@click.option("--portal", "portal_id", help="Use this portal's declaration (default: by URL host).")
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json")
+def extract(
+    paths: tuple[str, ...], url: str | None, url_map: Any, portal_id: str | None, fmt: str
+) -> None:
+    """Extract articles from saved pages (HTML, or .gz) and print them as JSON."""
+    import gzip
+    import json
+
+    from crawler.portals import portal_for_url
+    from pipelines.extraction import NotAnArticle, extract_article
+    from pipelines.extraction.article import ExtractionError
+
+    if url and url_map:
+        raise click.UsageError("give --url or --url-map, not both")
+    if url and len(paths) > 1:
+        raise click.UsageError("--url names one page; use --url-map for several")
+    urls = {}
+    if url_map:
+        for number, line in enumerate(url_map, start=1):
+            if not line.strip():
+                continue
+            path, sep, mapped = line.rstrip("\n").partition("\t")
+            if not sep or not mapped.strip():
+                raise click.ClickException(f"--url-map line {number}: expected PATH<TAB>URL")
+            urls[str(Path(path))] = mapped.strip()
+    forced = _portal(portal_id) if portal_id else None
+    records = []
+    for path in paths:
+        page_url = url or urls.get(str(Path(path))) or Path(path).resolve().as_uri()
+        portal = forced or portal_for_url(page_url)
+        raw = Path(path).read_bytes()
+        if path.endswith(".gz"):
+            try:
+                raw = gzip.decompress(raw)
+            except (OSError, EOFError) as error:
+                raise click.ClickException(f"{path}: not a valid gzip file ({error})") from None
+        record: dict[str, Any] = {"path": path}
+        try:
+            article = extract_article(page_url, raw, {}, _now_iso(), portal)
+            record.update(status="ok", **article.as_record())
+        except NotAnArticle as not_article:
+            record.update(status="not_article", url=page_url, reason=not_article.reason)
+        except (ExtractionError, ValueError) as error:
+            record.update(status="failed", url=page_url, reason=str(error))
+        records.append(record)
+    if fmt == "jsonl":
+        for record in records:
+            click.echo(json.dumps(record, ensure_ascii=False))
+    else:
+        shown = records[0] if len(records) == 1 else records
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
+    if all(r["status"] != "ok" for r in records):
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+def _now_iso() -> str:
+    from archive.store import now_iso
+
+    return now_iso()
+
+
 def _replay_root(portal: Any) -> Path:
     try:
         return replay_root(portal)

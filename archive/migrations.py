@@ -81,7 +81,12 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [_m001_initial]
+def _m002_byline_unit_and_tags(db: sqlite_utils.Database) -> None:
+    db["articles"].add_column("author_unit", str)
+    db["articles"].add_column("tags", str)  # JSON list
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_byline_unit_and_tags]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

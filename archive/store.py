@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SaveOutcome = Literal["new", "updated", "unchanged"]
-HASHED_FIELDS = ("title", "lead", "text", "author", "published", "section")
+HASHED_FIELDS = ("title", "lead", "text", "author", "author_unit", "published", "section", "tags")
 
 
 class StoreError(Exception):
@@ -143,6 +143,7 @@ class Store:
     def _save_article(self, article: Article, run_id: int | None) -> SaveOutcome:
         record = article.as_record()
         record["images"] = json.dumps(record["images"], ensure_ascii=False)
+        record["tags"] = json.dumps(record["tags"], ensure_ascii=False)
         record["content_hash"] = content_hash(record)
         existing = self._existing_article(article)
         table = self.db["articles"]

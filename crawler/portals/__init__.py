@@ -9,10 +9,18 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import cache
+from urllib.parse import urlsplit
 
 from crawler.portals._base import Portal, Selectors
 
-__all__ = ["Portal", "Selectors", "UnknownPortalError", "all_portals", "get_portal"]
+__all__ = [
+    "Portal",
+    "Selectors",
+    "UnknownPortalError",
+    "all_portals",
+    "get_portal",
+    "portal_for_url",
+]
 
 
 class UnknownPortalError(KeyError):
@@ -44,3 +52,9 @@ def get_portal(portal_id: str) -> Portal:
         return all_portals()[portal_id]
     except KeyError:
         raise UnknownPortalError(portal_id) from None
+
+
+def portal_for_url(url: str) -> Portal | None:
+    """The declared portal whose origin host serves ``url``, if any."""
+    host = urlsplit(url).netloc.lower()
+    return next((p for p in all_portals().values() if p.host == host), None)

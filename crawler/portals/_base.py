@@ -31,6 +31,7 @@ class Selectors:
     published: str | None = None
     author: str | None = None
     section: str | None = None
+    tags: str | None = None
     drop: tuple[str, ...] = ()
 
 

@@ -22,6 +22,7 @@ PORTAL = Portal(
         published="div.date_news span, time.time",
         body="#main-detail, div.article__body",
         author="p.pAuthor",
+        tags=".box-topic a",
         drop=("p.pCenter", "figure"),
     ),
 )

@@ -8,7 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Article:
-    """One clean article. Text fields are Unicode NFC; ``published`` is ISO 8601 (+07:00)."""
+    """One clean article. Text fields are Unicode NFC; ``published`` is ISO 8601 (+07:00 when
+    the page shows a time, else the day). ``text`` is the body: no lead, captions or byline."""
 
     url: str  # canonical URL, under the portal's real origin
     fetched_url: str  # where this copy was fetched (also under the real origin)
@@ -23,11 +24,14 @@ class Article:
     fetched_at: str
     extractor: str
     article_key: str | None = None
-    images: tuple[str, ...] = field(default=())
+    author_unit: str | None = None
+    tags: tuple[str, ...] = ()
+    images: tuple[dict[str, str | None], ...] = field(default=())  # src, alt, caption
 
     def as_record(self) -> dict[str, Any]:
         record = asdict(self)
-        record["images"] = list(self.images)
+        record["tags"] = list(self.tags)
+        record["images"] = [dict(image) for image in self.images]
         return record
 
 

@@ -114,3 +114,36 @@ def _nearest_time(text: str, date_start: int, date_end: int) -> tuple[int, int, 
         if best is None or distance < best[0]:
             best = (distance, (hour, minute, second))
     return best[1] if best else None
+
+
+_YEARLESS = re.compile(
+    r"(?:\(|\b(?:sáng|trưa|chiều|tối|đêm|ngày|hôm nay|hôm qua)\s+)(\d{1,2})/(\d{1,2})(?!/\d)\)?",
+    re.I,
+)
+
+
+def resolve_yearless(text: str | None, reference: datetime) -> str | None:
+    """A year-less day in running text ("Chiều nay (20/4)", "Sáng 12/1"), dated by ``reference``.
+
+    The year is the reference's, or the one before when that would put the day more than a
+    day after the reference (an article from 31/12 read on 2/1).
+
+    >>> resolve_yearless("Chiều nay (20/4), Bí thư…", datetime(2021, 4, 21, tzinfo=VIETNAM))
+    '2021-04-20'
+    >>> resolve_yearless("Sáng 30/12, hội nghị…", datetime(2022, 1, 2, tzinfo=VIETNAM))
+    '2021-12-30'
+    """
+    if not text:
+        return None
+    match = _YEARLESS.search(text[:300])
+    if not match:
+        return None
+    day, month = int(match.group(1)), int(match.group(2))
+    for year in (reference.year, reference.year - 1):
+        try:
+            candidate = datetime(year, month, day, tzinfo=VIETNAM)
+        except ValueError:
+            return None
+        if candidate <= reference + timedelta(days=1):
+            return candidate.date().isoformat()
+    return None

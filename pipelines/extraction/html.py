@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
+import ftfy
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
@@ -19,6 +20,9 @@ BLOCK_TAGS = frozenset(
     "header hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
 _SPACE = re.compile(r"\s+")
+_COMBINING = re.compile(r"[\u0300-\u036f]")
+# Two-character sequences that UTF-8 Vietnamese letters become when decoded as cp1252.
+_MOJIBAKE = re.compile(r"á[º»][\x80-\xbf\u0152-\u2122]|Ã[\xa0-\xbf]|Æ[°¡]|Ä[\x90\x91\x83]")
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _VIETNAMESE_LETTER = re.compile(
     r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
@@ -47,8 +51,12 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
             pass
     if text is None:
         _, text = html_to_unicode(content_type, body)
+    if len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3:
+        # UTF-8 read as cp1252 somewhere upstream ("Thá»±c", "Ä\x90áº£ng"): ftfy undoes it.
+        text = ftfy.fix_encoding(text)
     # windows-1258 decodes to combining tone marks, and some portals type NFD text: one form.
-    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    # (Searching for a combining mark is cheaper than asking whether the page is NFC.)
+    return unicodedata.normalize("NFC", text) if _COMBINING.search(text) else text
 
 
 def nfc(text: str) -> str:

@@ -1,0 +1,162 @@
+"""Extraction quality and speed: bare trafilatura vs ours, on the same pages, in the same run.
+
+    python -m bench.extraction [--sample N]
+
+Corpora (shared/research/real-data.md): the Hanoi portal mirror (expected text = sapo + body
+paragraphs, all non-empty articles unless --sample), the Scrapinghub article-extraction benchmark
+(generic news, mostly English), and the five seed pages (fixtures of the simulated families,
+held to ../shared/seeds/gold). "ours (declared)" uses the portal's declaration, "ours (generic)"
+uses none: the layer that works on portals nobody declared. Prints a table and a final JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import time
+from collections.abc import Callable, Iterable
+
+import trafilatura
+
+from bench.metric import score
+from crawler.portals import get_portal
+from pipelines.extraction import NotAnArticle, extract_article
+from tests.hanoi_mirror import articles, mirror_dir, read_page
+
+FETCHED_AT = "2022-08-27T04:00:00+00:00"
+Page = tuple[str, bytes, dict[str, str], str]  # url, body, headers, expected text
+
+
+def hanoi_pages(sample: int | None) -> list[Page]:
+    records = sorted(articles(), key=lambda r: r["article_id"])
+    pages = []
+    for record in records:
+        expected = "\n".join(
+            ([record["sapo"]] if record.get("sapo") else []) + record["body_paragraphs"]
+        )
+        if not expected.strip():
+            continue
+        path = "/" + record["mirror_path"]
+        pages.append(("https://sotttt.hanoi.gov.vn" + path, read_page(path), {}, expected))
+    if sample:
+        pages = pages[:: max(1, len(pages) // sample)][:sample]
+    return pages
+
+
+def scrapinghub_pages() -> list[Page]:
+    root = mirror_dir().parent / "scrapinghub-aeb"
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    return [
+        (
+            item["url"],
+            gzip.decompress((root / "html" / f"{key}.html.gz").read_bytes()),
+            {},
+            item["articleBody"],
+        )
+        for key, item in sorted(truth.items())
+    ]
+
+
+def bare(url: str, body: bytes, headers: dict[str, str]) -> str:
+    return trafilatura.extract(body, url=url, include_comments=False) or ""
+
+
+def ours(portal_id: str | None) -> Callable[[str, bytes, dict[str, str]], str]:
+    portal = get_portal(portal_id) if portal_id else None
+
+    def run(url: str, body: bytes, headers: dict[str, str]) -> str:
+        try:
+            article = extract_article(url, body, headers, FETCHED_AT, portal)
+        except NotAnArticle:
+            return ""
+        return f"{article.lead}\n{article.text}"
+
+    return run
+
+
+def measure(
+    pages: list[Page], extractor: Callable[[str, bytes, dict[str, str]], str]
+) -> dict[str, float]:
+    started = time.perf_counter()
+    outputs = [extractor(url, body, headers) for url, body, headers, _ in pages]
+    elapsed = time.perf_counter() - started
+    result = score((expected, out) for (_, _, _, expected), out in zip(pages, outputs, strict=True))
+    return {
+        "precision": round(result.precision, 4),
+        "recall": round(result.recall, 4),
+        "f1": round(result.f1, 4),
+        "pages": result.pages,
+        "pages_per_second": round(len(pages) / elapsed, 1),
+    }
+
+
+def seed_golds() -> dict[str, object]:
+    """The seed pages of the simulated families against the user's gold files."""
+    from tests.test_fixtures import CASES, extract, norm
+
+    gold_dir = mirror_dir().parent.parent / "seeds" / "gold"
+    golds = {
+        g["seed"]: g for g in (json.loads(p.read_text("utf-8")) for p in gold_dir.glob("*.json"))
+    }
+    passed, failures = 0, {}
+    seen = set()
+    for case in CASES:
+        if case.name != "seed" or case.parent.name == "thixalongmy":
+            continue
+        article, want = extract(case)
+        gold = golds[want["seed"]]
+        seen.add(want["seed"])
+        text = norm(article.text)
+        problems = [p[:40] for p in gold["required_paragraphs"] if norm(p) not in text]
+        problems += [f"excluded: {s}" for s in gold["must_exclude"] if norm(s) in text]
+        if norm(article.title) != norm(gold["title"]):
+            problems.append("title")
+        if gold.get("published") and article.published != gold["published"]:
+            problems.append("published")
+        if gold.get("byline") and norm(gold["byline"]) in text:
+            problems.append("byline in text")
+        if problems:
+            failures[case.parent.name] = problems
+        else:
+            passed += 1
+    return {"passed": passed, "total": len(seen), "failures": failures}
+
+
+def table(rows: Iterable[tuple[str, str, dict[str, float]]]) -> str:
+    lines = [
+        f"{'corpus':12} {'extractor':18} {'P':>7} {'R':>7} {'F1':>7} {'pages':>6} {'pages/s':>8}"
+    ]
+    for corpus, name, m in rows:
+        lines.append(
+            f"{corpus:12} {name:18} {m['precision']:7.4f} {m['recall']:7.4f} {m['f1']:7.4f} "
+            f"{m['pages']:6d} {m['pages_per_second']:8.1f}"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, help="score N Hanoi pages instead of all 3,330")
+    args = parser.parse_args()
+
+    hanoi, generic_news = hanoi_pages(args.sample), scrapinghub_pages()
+    rows = [
+        ("hanoi", "trafilatura", measure(hanoi, bare)),
+        ("hanoi", "ours (declared)", measure(hanoi, ours("hanoi-sotttt"))),
+        ("hanoi", "ours (generic)", measure(hanoi, ours(None))),
+        ("scrapinghub", "trafilatura", measure(generic_news, bare)),
+        ("scrapinghub", "ours (generic)", measure(generic_news, ours(None))),
+    ]
+    seeds = seed_golds()
+    print(table(rows))
+    print(
+        f"\nseed golds: {seeds['passed']}/{seeds['total']} pass"
+        + (f", failures: {seeds['failures']}" if seeds["failures"] else "")
+    )
+    summary = {f"{corpus}/{name}": m for corpus, name, m in rows}
+    print(json.dumps({"bench": "extraction", **summary, "seed_golds": seeds}, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

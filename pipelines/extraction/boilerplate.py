@@ -1,0 +1,94 @@
+"""The generic Vietnamese-portal boilerplate layer: works on portals nobody declared.
+
+trafilatura finds the main text well but lets portal residue through: breadcrumbs and section
+names above the title, the title itself, date lines, share/print toolbars ("EmailPrintAa"), rating
+and comment labels, captcha messages, visitor counters, "Ghi rõ nguồn" footers, and related-news
+lists ("Đọc thêm", "Các tin khác", "Tin liên quan") at the end. These rules remove them from the
+extracted lines, using the page's own chrome (breadcrumb, portlet titles, menus) as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import lxml.html
+from lxml import etree
+
+from pipelines.extraction.dates import published_iso
+from pipelines.extraction.html import clean_line
+
+# A line that is only one of these labels (optionally with a colon and a number) is residue.
+_LABELS = (
+    r"email|print|aa|emailprintaa|in bài viết|in bài|bản in|gửi mail|gửi email|gửi bài viết|"
+    r"chia sẻ|chia sẻ bài viết|lưu bài viết|lưu bài viết này|in ra|quay lại|về đầu trang|"
+    r"đánh giá|xếp hạng bài viết|click để đánh giá bài viết|bình luận|gửi bình luận|"
+    r"ý kiến bạn đọc|ý kiến của bạn|gửi ý kiến|mã xác thực không đúng\.?|mã bảo mật|"
+    r"lỗi: mã bảo mật chưa đúng|tin mới|tin mới nhất|tin xem nhiều|xem thêm|xem tiếp|"
+    r"trang chủ|liên kết website|từ khóa|tags?|advertisement"
+)
+_LABEL_LINE = re.compile(rf"^(?:{_LABELS})\s*:?\s*$", re.IGNORECASE)
+_COUNTER_LINE = re.compile(
+    r"^(?:thống kê|online|đang (?:truy cập|online)|lượt xem|số lượt (?:người )?xem|"
+    r"tổng (?:số )?lượt truy cập|lượt truy cập|view count|hôm nay|trong tuần|lượt đánh giá|"
+    r"tổng số điểm)\b[^.]{0,40}[\d.:,]*\s*$",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(r"^(?:ghi rõ nguồn|bản quyền|©|copyright)", re.IGNORECASE)
+# Headings after which only related-news lists follow.
+_RELATED_HEADING = re.compile(
+    r"^(?:đọc thêm|các tin khác|tin khác|tin liên quan|bài liên quan|tin cùng chuyên mục|"
+    r"những tin mới hơn|những tin cũ hơn|tin đã đưa|theo dòng sự kiện|xem thêm các tin)\s*:?$",
+    re.IGNORECASE,
+)
+_DATE_LINE_MAX = 80
+_CHROME = etree.XPath(
+    "//*[contains(@class,'breadcrumb') or contains(@class,'chuyenmuc') or "
+    "contains(@class,'portlet-title') or contains(@class,'FolderTitle') or "
+    "contains(@class,'category') or contains(@class,'cate-')]"
+)
+
+
+def chrome_texts(doc: lxml.html.HtmlElement) -> set[str]:
+    """Short texts of the page's navigation chrome (breadcrumbs, section and portlet titles)."""
+    texts: set[str] = set()
+    for element in _CHROME(doc)[:50]:
+        for text in element.itertext():
+            line = clean_line(text)
+            if 0 < len(line) <= 60:
+                texts.add(line.casefold())
+    return texts
+
+
+def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str]]) -> list[str]:
+    """``lines`` without residue; the related-news tail is cut at its heading.
+
+    ``chrome`` gives the page's navigation texts; it is called only if a short line leads.
+    """
+    kept: list[str] = []
+    title_key = title.casefold().strip()
+    for index, line in enumerate(lines):
+        key = line.casefold()
+        if _RELATED_HEADING.match(line) and index >= len(lines) // 3:
+            break
+        if (
+            _LABEL_LINE.match(line)
+            or _COUNTER_LINE.match(line)
+            or _CREDIT_LINE.match(line)
+            or (key == title_key and not kept)
+            or (not kept and len(line) <= 60 and key in chrome())
+            or _is_date_line(line)
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+def _is_date_line(line: str) -> bool:
+    """A short line that is a date with a label or a time, not a sentence that mentions one."""
+    if len(line) > _DATE_LINE_MAX or line.endswith("."):
+        return False
+    if published_iso(line) is None:
+        return False
+    words = re.sub(r"[\d/:.,|()\-+]", " ", line).split()
+    return len(words) <= 6

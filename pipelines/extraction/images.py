@@ -1,0 +1,80 @@
+"""Images of an article body with their captions.
+
+Captions on Vietnamese portals sit in a ``figcaption``, in a table cell under the image, in an
+``em``/``i`` next to it, or in a centred paragraph right after it. They belong to the image, not
+to the body text; alt text (often the article title again) never becomes body text.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+
+from pipelines.extraction.html import clean_line, element_lines
+
+MAX_CAPTION = 300
+_CAPTION_CLASS = re.compile(r"caption|chuthich|chu-thich|desc", re.IGNORECASE)
+
+
+def body_images(
+    elements: list[lxml.html.HtmlElement], base_url: str
+) -> list[dict[str, str | None]]:
+    images: list[dict[str, str | None]] = []
+    seen: set[str] = set()
+    for element in elements:
+        for img in element.iter("img"):
+            src = (img.get("data-src") or img.get("src") or "").strip()
+            if not src or src.startswith("data:"):
+                continue
+            absolute = urljoin(base_url, src)
+            if absolute in seen:
+                continue
+            seen.add(absolute)
+            images.append(
+                {
+                    "src": absolute,
+                    "alt": clean_line(img.get("alt") or "") or None,
+                    "caption": caption_of(img),
+                }
+            )
+    return images
+
+
+def caption_of(img: lxml.html.HtmlElement) -> str | None:
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "figure":
+            found = ancestor.find(".//figcaption")
+            return _short(found) if found is not None else None
+        if ancestor.tag == "table":
+            lines = element_lines(ancestor)
+            text = " ".join(lines)
+            return text if 0 < len(text) <= MAX_CAPTION else None
+        if ancestor.tag in ("p", "div", "span", "a", "center"):
+            own = _short(ancestor)
+            if own:
+                return own
+            sibling = ancestor.getnext()
+            if sibling is not None and _looks_like_caption(sibling):
+                return _short(sibling)
+            if ancestor.tag != "a":
+                return None
+    return None
+
+
+def _looks_like_caption(element: lxml.html.HtmlElement) -> bool:
+    if _CAPTION_CLASS.search(element.get("class") or ""):
+        return True
+    style = (element.get("style") or "").replace(" ", "").lower()
+    centred = "text-align:center" in style or (element.get("align") or "").lower() == "center"
+    children = [c for c in element if isinstance(c.tag, str)]
+    italic = (
+        len(children) == 1 and children[0].tag in ("em", "i") and not (element.text or "").strip()
+    )
+    return centred or italic
+
+
+def _short(element: lxml.html.HtmlElement) -> str | None:
+    text = " ".join(element_lines(element))
+    return text if 0 < len(text) <= MAX_CAPTION else None
