@@ -59,6 +59,8 @@ def extract_article(
     ``url`` should already be under the portal's real origin. Raises NotAnArticle when the page
     holds no article.
     """
+    if portal is not None and portal.is_listing(url) and not portal.is_article(url):
+        raise NotAnArticle("listing page (by the portal's declaration)")
     if len(body) > MAX_PAGE_BYTES:
         raise NotAnArticle(f"page too large ({len(body):,} bytes)")
     html = decode_html(body, headers)
@@ -92,9 +94,9 @@ def extract_article(
         text = text_of(body_elements)
         extractor = f"{EXTRACTOR_VERSION}:selectors"
     else:
-        images = []
         chrome = cache(partial(chrome_texts, doc))
         lines = strip_boilerplate(_trafilatura_lines(html, url), title, chrome)
+        lines, images = _take_captions(lines, body_images([doc], url))
         bylines = _pop_trailing_byline(lines)
         text = "\n".join(lines)
         extractor = f"{EXTRACTOR_VERSION}:trafilatura"
@@ -183,6 +185,21 @@ def _generic_tags(doc: lxml.html.HtmlElement) -> list[str]:
         if text and all(0 < len(p) <= 60 for p in parts):
             return parts[:30]
     return []
+
+
+def _take_captions(
+    lines: list[str], candidates: list[dict[str, str | None]]
+) -> tuple[list[str], list[dict[str, str | None]]]:
+    """Move caption lines out of generic text, onto the images they caption."""
+    by_caption = {c["caption"]: c for c in candidates if c["caption"]}
+    kept, images = [], []
+    for line in lines:
+        image = by_caption.get(line)
+        if image is not None and image not in images:
+            images.append(image)
+        elif image is None:
+            kept.append(line)
+    return kept, images
 
 
 def _pop_trailing_byline(lines: list[str]) -> list[str]:

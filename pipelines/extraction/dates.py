@@ -21,6 +21,7 @@ _WORDED_DATE = re.compile(
 _ISO = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
+_ISO_DAY = re.compile(r"(?<![\d/])(\d{4})-(\d{2})-(\d{2})(?![\d/])")
 _TIME = re.compile(
     r"(?<![\d/.\-])(\d{1,2})\s*(?::|h|giờ)\s*(\d{1,2})(?:\s*:\s*(\d{1,2}))?(?![\d/])"
     r"(?:\s*(AM|PM|SA|CH)\b)?",
@@ -60,9 +61,13 @@ def _parse(text: str | None) -> tuple[datetime, bool] | None:
         moment = _from_iso(iso)
         return (moment, True) if moment else None
     match = _NUMERIC_DATE.search(text) or _WORDED_DATE.search(text)
-    if not match:
-        return None
-    day, month, year = (int(g) for g in match.groups())
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+    else:
+        match = _ISO_DAY.search(text)
+        if not match:
+            return None
+        year, month, day = (int(g) for g in match.groups())
     try:
         date = datetime(year, month, day, tzinfo=VIETNAM)
     except ValueError:

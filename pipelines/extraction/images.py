@@ -48,13 +48,16 @@ def caption_of(img: lxml.html.HtmlElement) -> str | None:
             found = ancestor.find(".//figcaption")
             return _short(found) if found is not None else None
         if ancestor.tag == "table":
-            lines = element_lines(ancestor)
-            text = " ".join(lines)
-            return text if 0 < len(text) <= MAX_CAPTION else None
+            # A small layout table holding an image and its caption cell.
+            if len(ancestor.findall(".//tr")) > 3:
+                return None
+            return _short(ancestor)
         if ancestor.tag in ("p", "div", "span", "a", "center"):
-            own = _short(ancestor)
-            if own:
-                return own
+            for italic in ancestor.iter("em", "i"):
+                if _short(italic):
+                    return _short(italic)
+            if _looks_like_caption(ancestor) and _short(ancestor):
+                return _short(ancestor)
             sibling = ancestor.getnext()
             if sibling is not None and _looks_like_caption(sibling):
                 return _short(sibling)
