@@ -33,3 +33,27 @@ def test_day_first_even_when_month_first_would_be_valid():
     moment = parse_vn_datetime("05/04/2020")
     assert (moment.day, moment.month) == (5, 4)
     assert moment.utcoffset().total_seconds() == 7 * 3600
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        ("Chiều nay (20/4), Bí thư Thành ủy chủ trì hội nghị", (2021, 4, 21), "2021-04-20"),
+        ("Sáng 30/12, hội nghị tổng kết năm", (2022, 1, 2), "2021-12-30"),
+        ("Ngày 21/2, UBND thị xã tổ chức", (2023, 2, 21), "2023-02-21"),
+        ("Không có ngày trong câu này", (2023, 2, 21), None),
+        ("Sáng 31/2, ngày không có thật", (2023, 3, 1), None),
+    ],
+)
+def test_year_less_days_take_the_year_from_context(text, reference, expected):
+    from datetime import datetime
+
+    from pipelines.extraction.dates import VIETNAM, resolve_yearless
+
+    assert resolve_yearless(text, datetime(*reference, tzinfo=VIETNAM)) == expected
+
+
+def test_iso_day_and_weekday_prefixes():
+    assert published_iso('<time datetime="2021-04-20">') == "2021-04-20"
+    assert published_iso("Thứ Hai, 05/06/2023 - 08:15") == "2023-06-05T08:15:00+07:00"
+    assert published_iso("Cập nhật lúc 8:05 SA, 05/06/2023") == "2023-06-05T08:05:00+07:00"

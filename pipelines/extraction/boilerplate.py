@@ -60,6 +60,35 @@ def chrome_texts(doc: lxml.html.HtmlElement) -> set[str]:
     return texts
 
 
+_LABEL_WORDS = re.compile(rf"\b(?:{_LABELS})\b", re.IGNORECASE)
+_COUNTER_WORDS = re.compile(
+    r"\b(?:thống kê|online|đang truy cập|lượt xem|số lượt người xem|số lượt xem|"
+    r"tổng lượt truy cập|lượt truy cập|view count)\b",
+    re.IGNORECASE,
+)
+
+
+def _residue_only(line: str) -> bool:
+    """A line made of labels and counters only ("Số lượt người xem : Bản in")."""
+    if len(line) > 80:
+        return False
+    rest = _COUNTER_WORDS.sub(" ", _LABEL_WORDS.sub(" ", line))
+    if rest == line:
+        return False  # no label at all: a short line of the article, or a table cell
+    return len(re.findall(r"\w", re.sub(r"[\d_]", "", rest))) < 2
+
+
+def _table_cells(lines: list[str]) -> list[str]:
+    """Layout tables come out of trafilatura as "| a | b |" rows: one line per cell instead."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("|") and line.endswith("|"):
+            out += [cell.strip() for cell in line.strip("|").split("|") if cell.strip(" -:")]
+        else:
+            out.append(line)
+    return out
+
+
 def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str]]) -> list[str]:
     """``lines`` without residue; the related-news tail is cut at its heading.
 
@@ -67,6 +96,7 @@ def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str
     """
     kept: list[str] = []
     title_key = title.casefold().strip()
+    lines = _table_cells(lines)
     for index, line in enumerate(lines):
         key = line.casefold()
         if _RELATED_HEADING.match(line) and index >= len(lines) // 3:
@@ -75,6 +105,7 @@ def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str
             _LABEL_LINE.match(line)
             or _COUNTER_LINE.match(line)
             or _CREDIT_LINE.match(line)
+            or _residue_only(line)
             or (key == title_key and not kept)
             or (not kept and len(line) <= 60 and key in chrome())
             or _is_date_line(line)

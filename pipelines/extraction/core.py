@@ -95,9 +95,11 @@ def extract_article(
         extractor = f"{EXTRACTOR_VERSION}:selectors"
     else:
         chrome = cache(partial(chrome_texts, doc))
-        lines = strip_boilerplate(_trafilatura_lines(html, url), title, chrome)
-        lines, images = _take_captions(lines, body_images([doc], url))
-        bylines = _pop_trailing_byline(lines)
+        lines = strip_boilerplate(
+            _trafilatura_lines(_without_layout_tables(html), url), title, chrome
+        )
+        lines, images = _take_captions(lines, body_images(_content_roots(doc), url))
+        bylines = _pop_trailing_byline(lines, doc)
         text = "\n".join(lines)
         extractor = f"{EXTRACTOR_VERSION}:trafilatura"
     if not title and not text:
@@ -190,24 +192,36 @@ def _generic_tags(doc: lxml.html.HtmlElement) -> list[str]:
 def _take_captions(
     lines: list[str], candidates: list[dict[str, str | None]]
 ) -> tuple[list[str], list[dict[str, str | None]]]:
-    """Move caption lines out of generic text, onto the images they caption."""
-    by_caption = {c["caption"]: c for c in candidates if c["caption"]}
-    kept, images = [], []
-    for line in lines:
-        image = by_caption.get(line)
-        if image is not None and image not in images:
-            images.append(image)
-        elif image is None:
-            kept.append(line)
-    return kept, images
+    """Captioned images of the page, and the text without their caption lines."""
+    images = [c for c in candidates if c["caption"]]
+    captions = {c["caption"] for c in images}
+    return [line for line in lines if line not in captions], images
 
 
-def _pop_trailing_byline(lines: list[str]) -> list[str]:
-    """A signature line at the end of generic text: "Name (Unit)" or "Tác giả: …"."""
-    if not lines:
+_AUTHOR_ELEMENTS = lxml.etree.XPath(
+    "//*[contains(@class,'author') or contains(@class,'Author') or contains(@class,'tacgia') "
+    "or contains(@class,'byline')]"
+)
+_CHROME_ELEMENTS = lxml.etree.XPath("//header | //nav | //footer | //aside")
+
+
+def _content_roots(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The page without its header, navigation, footer and asides (for images)."""
+    for element in _CHROME_ELEMENTS(doc):
+        if element.getparent() is not None:
+            element.drop_tree()
+    body = doc.find("body")
+    return [body if body is not None else doc]
+
+
+def _pop_trailing_byline(lines: list[str], doc: lxml.html.HtmlElement) -> list[str]:
+    """A signature line at the end of generic text: "Name (Unit)", "Tác giả: …", or the text
+    of an element the page marks as the author."""
+    if not lines or len(lines[-1]) > MAX_BYLINE_CHARS:
         return []
     last = lines[-1]
-    if len(last) <= MAX_BYLINE_CHARS and (_SIGNATURE.match(last) or _SIGNED.match(last)):
+    marked = {" ".join(element_lines(e)) for e in _AUTHOR_ELEMENTS(doc)}
+    if _SIGNATURE.match(last) or _SIGNED.match(last) or last in marked:
         lines.pop()
         return [last]
     return []
@@ -235,6 +249,29 @@ def _pop_bylines(body: lxml.html.HtmlElement, author_selector: str | None) -> li
         found.insert(0, line)
         paragraph.drop_tree()
     return found + declared
+
+
+_LAYOUT_TABLES = lxml.etree.XPath(
+    "//table[count(.//p[string-length(normalize-space()) > 80]) >= 2]"
+)
+
+
+def _without_layout_tables(html: str) -> str:
+    """The page with layout tables turned into plain blocks.
+
+    Old SharePoint and ASP.NET portals put the article inside layout tables; trafilatura then
+    renders the body as one table cell, merging its paragraphs and the byline into one line.
+    """
+    if "<table" not in html and "<TABLE" not in html:
+        return html
+    doc = parse(html)
+    tables = _LAYOUT_TABLES(doc)
+    if not tables:
+        return html
+    for table in tables:
+        for element in table.iter("table", "tbody", "thead", "tr", "td", "th"):
+            element.tag = "div"
+    return lxml.html.tostring(doc, encoding="unicode")
 
 
 def _trafilatura_lines(html: str, url: str) -> list[str]:
@@ -265,29 +302,30 @@ def _generic_title(doc: lxml.html.HtmlElement) -> str:
     return _TITLE_SUFFIX.sub("", title)
 
 
-_DATE_CANDIDATES = (
+_DATE_META = (
     'meta[property="article:published_time"]',
     'meta[itemprop="datePublished"]',
     'meta[name="pubdate"]',
     "time[datetime]",
-    "[class*=date]",
-    "[class*=Date]",
-    "[class*=time]",
-    "[class*=Time]",
-    "[class*=ngay]",
-    "[class*=publish]",
+)
+# Date-like elements in document order: the article's own date line comes before the dates of
+# the related lists below it.
+_DATE_ELEMENTS = lxml.etree.XPath(
+    "//*[contains(translate(@class,'DT','dt'),'date') or contains(translate(@class,'T','t'),'time')"
+    " or contains(@class,'ngay') or contains(@class,'publish')]"
 )
 
 
 def _page_date(doc: lxml.html.HtmlElement) -> str | None:
-    """The page's own date line or meta tag, read day-first."""
-    for selector in _DATE_CANDIDATES:
-        for element in _css(selector)(doc)[:5]:
-            value = element.get("content") or element.get("datetime") or element.text_content()
-            if value and len(value) <= 120:
-                found = published_iso(value)
-                if found:
-                    return found
+    """The page's own date meta tag or date line, read day-first."""
+    candidates = [e for selector in _DATE_META for e in _css(selector)(doc)[:3]]
+    candidates += _DATE_ELEMENTS(doc)[:20]
+    for element in candidates:
+        value = element.get("content") or element.get("datetime") or element.text_content()
+        if value and len(value) <= 120:
+            found = published_iso(value)
+            if found:
+                return found
     return None
 
 
