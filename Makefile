@@ -25,6 +25,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.crawl_hanoi
+	$(BIN)/python -m bench.extraction
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

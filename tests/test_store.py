@@ -96,3 +96,19 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_stored(tmp_path):
             store.save_article(big)
     with Store(path) as store:
         assert store.count_articles() == 1
+
+
+def test_an_archive_from_an_older_version_is_migrated(tmp_path):
+    import sqlite_utils
+
+    from archive.migrations import MIGRATIONS
+
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    MIGRATIONS[0](old)
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert store.save_article(make_article(author_unit="Văn phòng Thành ủy")) == "new"
+        assert store.db["articles"].get(make_article().url)["author_unit"] == "Văn phòng Thành ủy"
