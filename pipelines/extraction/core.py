@@ -106,8 +106,9 @@ def extract_article(
         raise NotAnArticle("no title and no text")
 
     if published is None:
+        url_date = _url_date(url)
         opening = lead or text[:300]
-        published = resolve_yearless(opening, _reference_date(url, fetched_at)) or _htmldate(
+        published = (resolve_yearless(opening, url_date) if url_date else None) or _htmldate(
             html, url
         )
     if lead and text.startswith(lead):
@@ -332,18 +333,19 @@ def _page_date(doc: lxml.html.HtmlElement) -> str | None:
 _URL_DATE = re.compile(r"(20\d\d|19\d\d)[-/](\d{1,2})[-/](\d{1,2})")
 
 
-def _reference_date(url: str, fetched_at: str) -> datetime:
-    """What a year-less "(20/4)" is relative to: a date in the URL, else the fetch time."""
+def _url_date(url: str) -> datetime | None:
+    """A date in the URL (``/portal/pages/2023-01-21/…``): context for a year-less "(20/4)".
+
+    The fetch time is no such context: an archived page fetched years later would get the
+    wrong year.
+    """
     match = _URL_DATE.search(url)
     if match:
         try:
             return datetime(*(int(g) for g in match.groups()), tzinfo=VIETNAM)
         except ValueError:
             pass
-    try:
-        return datetime.fromisoformat(fetched_at.replace("Z", "+00:00")).astimezone(VIETNAM)
-    except ValueError:
-        return datetime.now(VIETNAM)
+    return None
 
 
 def _htmldate(html: str, url: str) -> str | None:
