@@ -207,7 +207,10 @@ _CHROME_ELEMENTS = lxml.etree.XPath("//header | //nav | //footer | //aside")
 
 
 def _content_roots(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The page without its header, navigation, footer and asides (for images)."""
+    """The page without its header, navigation, footer and asides (for images).
+
+    Drops them from ``doc`` itself: call it after everything else that reads those parts.
+    """
     for element in _CHROME_ELEMENTS(doc):
         if element.getparent() is not None:
             element.drop_tree()
