@@ -212,6 +212,7 @@ class Simulator(BackgroundServers):
         self._lock = threading.Lock()
         self.servers: dict[str, ThreadingHTTPServer] = {}
         for key, site in self.sites.items():
+            site.clock = self.now
             handler = type("Handler", (_SiteHandler,), {"site": site, "simulator": self})
             self.servers[key] = loopback_server(handler, (ports or {}).get(key, 0))
 

@@ -59,10 +59,8 @@ def cases(site: Site, now: datetime) -> dict[str, SimArticle]:
 
 def render(site: Site, article: SimArticle, now: datetime) -> tuple[str, bytes, dict[str, str]]:
     family = site.family
+    site.clock = lambda: now
     path = family.article_path(site, article)
-    if hasattr(family, "redesigned"):
-        site.options["_now_new"] = family.redesigned(site, now)  # type: ignore[attr-defined]
-        path = family.article_path(site, article)
     html = family.render_article(site, article, now)
     headers = {"Content-Type": f"text/html; charset={site.charset_header}"}
     return f"https://{site.host}{path}", site.encode(html), headers

@@ -11,11 +11,13 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from archive.simulator.content import SimArticle
+from pipelines.extraction.dates import VIETNAM
 
 if TYPE_CHECKING:
     from archive.simulator.families import Family
@@ -80,6 +82,8 @@ class Site:
     removals: dict[int, tuple[datetime, int]] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     options: dict[str, object] = field(default_factory=dict)
+    # The simulator's clock, for page parts that depend on time (a redesign, say).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(VIETNAM), repr=False)
 
     def schedule_changes(self, rng: random.Random, edit_share: float, remove_share: float) -> None:
         """Pick the articles that will be edited or removed, and when."""

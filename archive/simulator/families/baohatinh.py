@@ -37,9 +37,10 @@ XML_BOMB = """<?xml version="1.0"?>
 class BaoHaTinh(Family):
     name = "baohatinh-newspaper"
 
-    def redesigned(self, site: Site, now: datetime) -> bool:
+    def redesigned(self, site: Site) -> bool:
+        """Whether the new CMS is live at the simulator's current time."""
         at = site.options.get("redesign_at")
-        return isinstance(at, datetime) and now >= at
+        return isinstance(at, datetime) and site.clock() >= at
 
     def cat(self, site: Site, article: SimArticle) -> str:
         return next((slug for slug, name in site.sections if name == article.section), "xa-hoi")
@@ -51,27 +52,25 @@ class BaoHaTinh(Family):
         return f"/{article.slug()}-post{article.id}.html"
 
     def article_path(self, site: Site, article: SimArticle) -> str:
-        return (
-            self.new_path(article) if site.options.get("_now_new") else self.old_path(site, article)
-        )
+        return self.new_path(article) if self.redesigned(site) else self.old_path(site, article)
 
     def article_id(self, path: str, query: dict[str, list[str]]) -> int | None:
         match = _OLD.match(path) or _NEW.match(path)
         return int(match.groups()[-1]) if match else None
 
     def route(self, site: Site, now: datetime, path: str, raw_query: str) -> Reply:
-        site.options["_now_new"] = self.redesigned(site, now)
-        if site.options["_now_new"] and _OLD.match(path):
+        new = self.redesigned(site)
+        if new and _OLD.match(path):
             article, status = site.find(int(_OLD.match(path).group(3)), now)  # type: ignore[union-attr]
             if article is None:
                 return Reply(status, "<html><body>Không tìm thấy</body></html>")
             return Reply(301, "", {"Location": self.new_path(article)})
-        if not site.options["_now_new"] and _NEW.match(path):
+        if not new and _NEW.match(path):
             return Reply(404, "<html><body>Không tìm thấy</body></html>")
         return super().route(site, now, path, raw_query)
 
     def robots(self, site: Site) -> str:
-        sitemap = "Sitemap: /sitemap.xml\n" if site.options.get("_now_new") else ""
+        sitemap = "Sitemap: /sitemap.xml\n" if self.redesigned(site) else ""
         return f"User-agent: *\nDisallow: /tim-kiem/\n{sitemap}"
 
     # listings ------------------------------------------------------------------------------
@@ -79,7 +78,7 @@ class BaoHaTinh(Family):
     def listing(
         self, site: Site, now: datetime, path: str, query: dict[str, list[str]]
     ) -> Reply | None:
-        new = site.options["_now_new"]
+        new = self.redesigned(site)
         if path == "/":
             return Reply(
                 200,
@@ -124,7 +123,7 @@ class BaoHaTinh(Family):
     def extra_routes(
         self, site: Site, now: datetime, path: str, query: dict[str, list[str]]
     ) -> Reply | None:
-        new = site.options["_now_new"]
+        new = self.redesigned(site)
         match = re.match(r"^/rss/([a-z-]+)\.xml$", path)
         if match and not new and match.group(1) in dict(site.sections):
             items = site.visible(now, dict(site.sections)[match.group(1)])[:20]
@@ -166,7 +165,7 @@ class BaoHaTinh(Family):
     # article pages -------------------------------------------------------------------------
 
     def render_article(self, site: Site, article: SimArticle, now: datetime) -> str:
-        new = site.options["_now_new"]
+        new = self.redesigned(site)
         related = self._related(site, article, now)
         if new:
             body = body_blocks(
@@ -217,7 +216,7 @@ class BaoHaTinh(Family):
             triples = [(t, alt, summary, "#") for t, alt, summary in items]
         else:
             others = [a for a in site.visible(now) if a.id != article.id][:6]
-            path = self.new_path if site.options["_now_new"] else (lambda a: self.old_path(site, a))
+            path = self.new_path if self.redesigned(site) else (lambda a: self.old_path(site, a))
             triples = [(a.title, a.title, a.lead, path(a)) for a in others]
         return "".join(
             f'<div class="item"><a href="{href}"><img src="/thumb.jpg" alt="{e(alt)}"/></a>'
