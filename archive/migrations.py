@@ -86,7 +86,30 @@ def _m002_byline_unit_and_tags(db: sqlite_utils.Database) -> None:
     db["articles"].add_column("tags", str)  # JSON list
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_byline_unit_and_tags]
+def _m003_captures(db: sqlite_utils.Database) -> None:
+    db["captures"].create(
+        {
+            "id": int,
+            "url": str,  # under the portal's real origin, as articles are
+            "fetched_from": str,  # where it really came from
+            "status": int,
+            "content_type": str,
+            "payload_digest": str,
+            "record_type": str,  # response | revisit
+            "warc_file": str,
+            "offset": int,
+            "length": int,
+            "fetched_at": str,
+            "run_id": int,
+            "portal": str,
+        },
+        pk="id",
+    )
+    db["captures"].create_index(["url", "payload_digest"])
+    db["captures"].create_index(["portal", "fetched_at"])
+
+
+MIGRATIONS: list[Migration] = [_m001_initial, _m002_byline_unit_and_tags, _m003_captures]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

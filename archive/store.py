@@ -188,6 +188,20 @@ class Store:
             )
         )
 
+    # captures ------------------------------------------------------------------------------
+
+    def earlier_capture(self, url: str, payload_digest: str) -> tuple[str, str] | None:
+        """(url, fetched_at) of the first capture of ``url`` with the same payload, if any."""
+        row = self.db.execute(
+            "SELECT url, fetched_at FROM captures WHERE url = ? AND payload_digest = ? "
+            "AND record_type = 'response' ORDER BY id LIMIT 1",
+            [url, payload_digest],
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def add_capture(self, capture: dict[str, Any]) -> None:
+        self._write(lambda: self.db["captures"].insert(capture))
+
     # runs ----------------------------------------------------------------------------------
 
     def start_run(self, portal: str, command: str) -> int:

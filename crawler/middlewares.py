@@ -1,5 +1,7 @@
 """Downloader middlewares of portal-archive.
 
+WarcCaptureMiddleware: see its docstring.
+
 StayOnHostMiddleware: a crawl talks to one host, the one it fetches from, and nothing else. Scrapy's
 own offsite filter lets ``dont_filter`` requests through (start URLs among them), and so their
 redirects too: a portal that moved or now redirects to the province would pull the crawler onto
@@ -10,14 +12,21 @@ records where the site tried to send us (stat ``portal/offsite_redirect``).
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
+from http import HTTPStatus
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+
+from crawler.urls import rebase
 
 if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +53,97 @@ class StayOnHostMiddleware:
         if stats is not None:
             stats.inc_value("portal/offsite_refused")
         raise IgnoreRequest(f"off the crawled host: {request.url}")
+
+
+class WarcCaptureMiddleware:
+    """Writes every response, exactly as received, to WARC files indexed in the archive.
+
+    Sits next to the downloader (priority 950), so it sees responses before decompression and
+    before redirects are followed: articles, listings, robots.txt, redirects and error pages alike.
+    An unchanged re-fetch becomes a revisit record. Settings read: ARCHIVE_WARC_ENABLED,
+    ARCHIVE_WARC_DIR (default: ``<database>-warc/`` beside the database), ARCHIVE_WARC_MAX_BYTES,
+    ARCHIVE_DB_PATH.
+    """
+
+    def __init__(self, crawler: Crawler, directory: str, max_bytes: int, db_path: str) -> None:
+        from archive.store import Store
+        from archive.warc import WarcFiles
+
+        self.crawler = crawler
+        self.store = Store(db_path)
+        self.files = WarcFiles(directory, "portal-archive", max_bytes)
+        crawler.signals.connect(self.close, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVE_WARC_ENABLED"):
+            raise NotConfigured
+        db_path = settings["ARCHIVE_DB_PATH"]
+        directory = settings.get("ARCHIVE_WARC_DIR") or warc_dir_for(db_path)
+        return cls(crawler, directory, settings.getint("ARCHIVE_WARC_MAX_BYTES"), db_path)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        from archive.warc import Exchange, payload_digest
+
+        spider = self.crawler.spider
+        portal = getattr(spider, "portal", None)
+        url = rebase(response.url, portal.origin) if portal else response.url
+        fetched_at = datetime.now(UTC)
+        digest = payload_digest(response.body)
+        earlier = self.store.earlier_capture(url, digest)
+        written = self.files.write(
+            Exchange(
+                target_uri=url,
+                method=request.method,
+                request_headers=_pairs(request.headers),
+                status=response.status,
+                reason=HTTPStatus(response.status).phrase if response.status in _KNOWN else "",
+                response_headers=_pairs(response.headers),
+                body=response.body,
+                fetched_at=fetched_at,
+            ),
+            revisit_of=(earlier[0], earlier[1].replace("+00:00", "Z")) if earlier else None,
+        )
+        content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        self.store.add_capture(
+            {
+                "url": url,
+                "fetched_from": response.url,
+                "status": response.status,
+                "content_type": content_type,
+                "payload_digest": digest,
+                "record_type": written.record_type,
+                "warc_file": written.warc_file,
+                "offset": written.offset,
+                "length": written.length,
+                "fetched_at": fetched_at.isoformat(timespec="seconds"),
+                "run_id": self.crawler.stats.get_value("archive/run_id")
+                if self.crawler.stats
+                else None,
+                "portal": portal.id if portal else None,
+            }
+        )
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"archive/warc/{written.record_type}")
+        return response
+
+    def close(self) -> None:
+        self.files.close()
+        self.store.close()
+
+
+_KNOWN = {status.value for status in HTTPStatus}
+
+
+def warc_dir_for(db_path: str) -> str:
+    path = Path(db_path)
+    return str(path.with_name(f"{path.stem}-warc"))
+
+
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]

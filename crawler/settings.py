@@ -34,6 +34,7 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.StayOnHostMiddleware": 40,  # before offsite (50) and robots.txt (100)
+    "crawler.middlewares.WarcCaptureMiddleware": 950,  # next to the downloader: raw responses
 }
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
@@ -49,6 +50,9 @@ ARCHIVE_PORTAL = None  # portal id, set by the CLI
 ARCHIVE_FETCH_BASE = None  # fetch from this scheme://host:port instead of the portal's origin
 ARCHIVE_ARTICLE_LIMIT = 0  # stop scheduling articles after this many (0: no limit)
 ARCHIVE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
+ARCHIVE_WARC_ENABLED = True  # every response into WARC files, indexed in the captures table
+ARCHIVE_WARC_DIR = None  # default: "<database name>-warc/" beside the database
+ARCHIVE_WARC_MAX_BYTES = 1024**3  # rotate WARC files at 1 GiB
 
 # Applied on top of the above only when every request goes to 127.0.0.1 (replay, simulator, tests).
 LOOPBACK_SETTINGS = {

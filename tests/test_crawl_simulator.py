@@ -5,6 +5,7 @@ import sqlite3
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -130,3 +131,44 @@ def test_a_moved_site_is_not_followed_off_its_host(sim, tmp_path):
     stats = last_run_stats(db)
     assert stats["portal/offsite_redirect/last"] == "https://thixalongmy.haugiang.gov.vn/"
     assert "DNS" not in result.stderr
+
+
+def test_every_response_is_archived_in_warc_and_unchanged_refetches_are_revisits(sim, tmp_path):
+    from warcio.archiveiterator import ArchiveIterator
+
+    sim.set_clock(DEFAULT_CLOCK)
+    db = tmp_path / "warc.db"
+    assert crawl(sim, "thanhuy-backan", db).returncode == 0
+    assert crawl(sim, "thanhuy-backan", db).returncode == 0
+    with sqlite3.connect(db) as conn:
+        runs = dict(conn.execute("SELECT id, pages FROM runs").fetchall())
+        by_run = dict(
+            conn.execute(
+                "SELECT run_id, group_concat(DISTINCT record_type) FROM captures GROUP BY run_id"
+            ).fetchall()
+        )
+        captures = conn.execute("SELECT warc_file, offset, url, status FROM captures").fetchall()
+    assert len(captures) == sum(runs.values())  # robots.txt, listings, articles: all of them
+    assert by_run[2] == "revisit"  # nothing changed between the two crawls
+    with sqlite3.connect(db) as conn:
+        first_urls = conn.execute(
+            "SELECT count(DISTINCT url), sum(record_type = 'response') FROM captures "
+            "WHERE run_id = 1"
+        ).fetchone()
+    assert first_urls[0] == first_urls[1]  # one full record per URL; a re-fetch is a revisit
+    assert any(url.endswith("/robots.txt") for _, _, url, _ in captures)
+    warc_dir = tmp_path / "warc-warc"
+    files = sorted(warc_dir.glob("*.warc.gz"))
+    checked = subprocess.run(
+        [str(Path(sys.executable).with_name("warcio")), "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout
+    warc_file, offset, url, _ = captures[0]
+    with (warc_dir / warc_file).open("rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+    assert record.rec_headers.get_header("WARC-Target-URI") == url
+    assert url.startswith("https://thanhuy.backan.dcs.vn/")
