@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from archive.runner import CrawlResult, MissingDataError, replay_root, run_crawl
-from archive.store import Store, StoreError
+from archive.store import Store, StoreError, now_iso
 from archive.summary import format_table, newest_titles, portal_stats, sections
 
 DEMO_PORTAL = "hanoi-sotttt"
@@ -262,7 +262,7 @@ def extract(
                 raise click.ClickException(f"{path}: not a valid gzip file ({error})") from None
         record: dict[str, Any] = {"path": path}
         try:
-            article = extract_article(page_url, raw, {}, _now_iso(), portal)
+            article = extract_article(page_url, raw, {}, now_iso(), portal)
             record.update(status="ok", **article.as_record())
         except NotAnArticle as not_article:
             record.update(status="not_article", url=page_url, reason=not_article.reason)
@@ -277,12 +277,6 @@ def extract(
         click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
     if all(r["status"] != "ok" for r in records):
         sys.exit(EXIT_CRAWL_FAILED)
-
-
-def _now_iso() -> str:
-    from archive.store import now_iso
-
-    return now_iso()
 
 
 def _replay_root(portal: Any) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from archive.simulator.site import to_cp1258
 from bench.metric import score
 from crawler.portals import get_portal
-from pipelines.extraction import NotAnArticle, extract_article
+from pipelines.extraction import extract_article
 from tests.hanoi_mirror import articles, read_page
 
 ORIGIN = "https://sotttt.hanoi.gov.vn"
@@ -97,13 +97,3 @@ def test_windows_1258_page_declared_in_the_header_is_decoded():
     )
     assert "Hội nghị triển khai" in article.text
     assert unicodedata.is_normalized("NFC", article.text)
-
-
-@pytest.mark.parametrize(
-    "body",
-    [b"", b"   \n", b"\x00\x01\x02\xff" * 100, b"<html><body></body></html>"],
-    ids=["empty", "blank", "binary", "empty-shell"],
-)
-def test_pages_without_an_article_are_declined(body):
-    with pytest.raises(NotAnArticle):
-        extract_article("https://x.gov.vn/a.html", body, {}, FETCHED_AT, None)

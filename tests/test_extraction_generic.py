@@ -119,11 +119,12 @@ def test_nfd_and_entities_become_nfc():
     ("body", "reason"),
     [
         (b"", "empty page"),
+        (b"   \n", "empty page"),
         (b"\x00\x01\x02\x03binary" * 500, "binary content"),
         (b"<html>" + b"<p>chu</p>" * 3_000_000 + b"</html>", "page too large"),
         (b"<html><body></body></html>", "no title and no text"),
     ],
-    ids=["empty", "binary", "50MB", "empty-shell"],
+    ids=["empty", "blank", "binary", "50MB", "empty-shell"],
 )
 def test_bad_input_is_declined_with_a_reason(body, reason):
     with pytest.raises(NotAnArticle, match=reason):
