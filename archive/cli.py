@@ -85,10 +85,22 @@ def portals() -> None:
     metavar="URL",
     help="Fetch from this scheme://host:port (a local mirror) instead of the portal's origin.",
 )
+@click.option(
+    "--recheck",
+    is_flag=True,
+    help="Also fetch every stored article again, to record edits and removals (404/410).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
-def crawl(portal_id: str, db_path: str, limit: int, fetch_base: str | None, verbose: bool) -> None:
+def crawl(
+    portal_id: str,
+    db_path: str,
+    limit: int,
+    fetch_base: str | None,
+    recheck: bool,
+    verbose: bool,
+) -> None:
     """Crawl PORTAL into the archive and print what changed."""
-    result = _crawl(portal_id, db_path, limit, fetch_base, verbose)
+    result = _crawl(portal_id, db_path, limit, fetch_base, verbose, recheck)
     _print_crawl(result)
     if not result.ok:
         sys.exit(EXIT_CRAWL_FAILED)
@@ -287,10 +299,16 @@ def _replay_root(portal: Any) -> Path:
 
 
 def _crawl(
-    portal_id: str, db_path: str, limit: int, fetch_base: str | None, verbose: bool
+    portal_id: str,
+    db_path: str,
+    limit: int,
+    fetch_base: str | None,
+    verbose: bool,
+    recheck: bool = False,
 ) -> CrawlResult:
     portal = _portal(portal_id)
-    _open_store(db_path).close()  # fail early, before any fetching, on an unusable path
+    with _open_store(db_path) as store:  # fail early, before any fetching, on an unusable path
+        recheck_urls = store.article_urls(portal.id) if recheck else []
     if fetch_base is None and portal.replay is not None:
         _replay_root(portal)
     started = time.monotonic()
@@ -301,6 +319,7 @@ def _crawl(
             limit=limit,
             fetch_base=fetch_base,
             log_level="INFO" if verbose else "WARNING",
+            recheck=recheck_urls,
         )
     except (MissingDataError, StoreError) as error:
         raise click.ClickException(str(error)) from None
@@ -313,6 +332,7 @@ def _print_crawl(result: CrawlResult) -> None:
     new = s.get("archive/articles/new", 0)
     updated = s.get("archive/articles/updated", 0)
     unchanged = s.get("archive/articles/unchanged", 0)
+    removed = s.get("archive/articles/removed", 0)
     outcome = "finished" if result.ok else f"ENDED: {result.finish_reason}"
     click.echo(
         f"\nCrawl of {result.portal} {outcome}"
@@ -321,7 +341,8 @@ def _print_crawl(result: CrawlResult) -> None:
     )
     click.echo(
         f"  pages fetched: {s.get('response_received_count', 0)}"
-        f"   articles: {new} new, {updated} updated, {unchanged} unchanged"
+        f"   articles: {new} new, {updated} updated, {unchanged} unchanged, "
+        f"{removed} removed by the site"
     )
     skipped = {
         "not articles": s.get("archive/not_article", 0),

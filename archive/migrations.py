@@ -109,7 +109,52 @@ def _m003_captures(db: sqlite_utils.Database) -> None:
     db["captures"].create_index(["portal", "fetched_at"])
 
 
-MIGRATIONS: list[Migration] = [_m001_initial, _m002_byline_unit_and_tags, _m003_captures]
+def _m004_revisions_removals_duplicates(db: sqlite_utils.Database) -> None:
+    articles = db["articles"]
+    articles.add_column("capture_id", int)  # the captures row the current version came from
+    articles.add_column("text_hash", str)  # normalised text, for exact duplicates
+    articles.add_column("removed_at", str)  # when the site answered 404/410 for it
+    articles.add_column("removed_status", int)
+    articles.add_column("cluster_id", int)  # near-duplicate cluster, if it has any duplicate
+    articles.create_index(["text_hash"])
+    db["article_revisions"].create(
+        {
+            "id": int,
+            "article_url": str,
+            "title": str,
+            "lead": str,
+            "text": str,
+            "author": str,
+            "author_unit": str,
+            "published": str,
+            "section": str,
+            "tags": str,
+            "images": str,
+            "content_hash": str,
+            "extractor": str,
+            "fetched_at": str,  # when this version was fetched
+            "capture_id": int,
+            "replaced_at": str,  # when a fetch first showed the next version
+            "run_id": int,
+        },
+        pk="id",
+    )
+    db["article_revisions"].create_index(["article_url", "fetched_at"])
+    captures = db["captures"]
+    captures.add_column("redirect_url", str)  # Location of a 3xx, under the real origin
+    captures.add_column("error", str)  # a fetch that got no response: what went wrong
+    db["signatures"].create({"url": str, "text_hash": str, "minhash": bytes}, pk="url")
+    db["clusters"].create(
+        {"id": int, "representative": str, "size": int, "portals": int, "exact": int}, pk="id"
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    _m001_initial,
+    _m002_byline_unit_and_tags,
+    _m003_captures,
+    _m004_revisions_removals_duplicates,
+]
 
 
 def migrate(db: sqlite_utils.Database) -> int:

@@ -70,7 +70,13 @@ def is_loopback(url: str) -> bool:
 
 
 def crawl_settings(
-    portal: Portal, db_path: str, fetch_base: str, limit: int, log_level: str, progress: bool
+    portal: Portal,
+    db_path: str,
+    fetch_base: str,
+    limit: int,
+    log_level: str,
+    progress: bool,
+    recheck: list[str] | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -79,6 +85,7 @@ def crawl_settings(
         "ARCHIVE_DB_PATH": db_path,
         "ARCHIVE_FETCH_BASE": fetch_base,
         "ARCHIVE_ARTICLE_LIMIT": limit,
+        "ARCHIVE_RECHECK_URLS": list(recheck or []),
         "LOG_LEVEL": log_level,
     }
     if not progress:
@@ -97,11 +104,13 @@ def run_crawl(
     fetch_base: str | None = None,
     log_level: str = "WARNING",
     progress: bool = True,
+    recheck: list[str] | None = None,
 ) -> CrawlResult:
     """Crawl ``portal`` into ``db_path``.
 
     Without ``fetch_base``, a portal with an offline mirror is crawled from a replay server
-    started here; any other portal is fetched from its real origin.
+    started here; any other portal is fetched from its real origin. ``recheck``: stored article
+    URLs to fetch again whatever the listings link to.
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -112,7 +121,7 @@ def run_crawl(
             server = stack.enter_context(ReplayServer(replay_root(portal)))
             fetch_base = server.base_url
         fetch_base = fetch_base or portal.origin
-        settings = crawl_settings(portal, db_path, fetch_base, limit, log_level, progress)
+        settings = crawl_settings(portal, db_path, fetch_base, limit, log_level, progress, recheck)
         process = AsyncCrawlerProcess(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -36,8 +38,18 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-SaveOutcome = Literal["new", "updated", "unchanged"]
+SaveOutcome = Literal["new", "updated", "unchanged", "reextracted", "older"]
 HASHED_FIELDS = ("title", "lead", "text", "author", "author_unit", "published", "section", "tags")
+REVISION_FIELDS = (
+    *HASHED_FIELDS,
+    "images",
+    "content_hash",
+    "extractor",
+    "fetched_at",
+    "capture_id",
+    "run_id",
+)
+_WORDS = re.compile(r"\w+")
 
 
 class StoreError(Exception):
@@ -66,6 +78,16 @@ def now_iso() -> str:
 def content_hash(record: dict[str, Any]) -> str:
     joined = "\x1f".join(str(record.get(name) or "") for name in HASHED_FIELDS)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def normalised_words(text: str) -> list[str]:
+    """The words of ``text``, case-folded, NFC: what duplicate detection compares."""
+    return _WORDS.findall(unicodedata.normalize("NFC", text).casefold())
+
+
+def text_hash(text: str) -> str:
+    """Equal for texts that differ only in case, spacing or punctuation (exact duplicates)."""
+    return hashlib.sha256(" ".join(normalised_words(text)).encode("utf-8")).hexdigest()[:32]
 
 
 class Store:
@@ -135,16 +157,37 @@ class Store:
 
     # articles ------------------------------------------------------------------------------
 
-    def save_article(self, article: Article, run_id: int | None = None) -> SaveOutcome:
-        """Insert or update ``article``; idempotent for unchanged content."""
-        outcome: SaveOutcome = self._write(self._save_article, article, run_id)
+    def save_article(
+        self, article: Article, run_id: int | None = None, capture_id: int | None = None
+    ) -> SaveOutcome:
+        """Insert or update ``article``; idempotent for unchanged content.
+
+        A changed article keeps its previous version in ``article_revisions``. ``capture_id`` is
+        the captures row the page came from (None when WARC capture is off).
+        """
+        outcome: SaveOutcome = self._write(self._save_article, article, run_id, capture_id)
         return outcome
 
-    def _save_article(self, article: Article, run_id: int | None) -> SaveOutcome:
+    def save_articles(
+        self, batch: list[tuple[Article, int | None, int | None]]
+    ) -> list[SaveOutcome]:
+        """``save_article`` for many (article, run_id, capture_id) in one transaction."""
+
+        def save_all() -> list[SaveOutcome]:
+            return [self._save_article(*entry) for entry in batch]
+
+        outcomes: list[SaveOutcome] = self._write(save_all)
+        return outcomes
+
+    def _save_article(
+        self, article: Article, run_id: int | None, capture_id: int | None
+    ) -> SaveOutcome:
         record = article.as_record()
         record["images"] = json.dumps(record["images"], ensure_ascii=False)
         record["tags"] = json.dumps(record["tags"], ensure_ascii=False)
         record["content_hash"] = content_hash(record)
+        record["text_hash"] = text_hash(article.text or article.title)
+        record["capture_id"] = capture_id
         existing = self._existing_article(article)
         table = self.db["articles"]
         if existing is None:
@@ -153,21 +196,86 @@ class Store:
             )
             table.insert(record)
             return "new"
+        url = existing["url"]
         if existing["content_hash"] == record["content_hash"]:
-            table.update(existing["url"], {"last_seen": article.fetched_at})
+            if existing["capture_id"] is not None and existing["capture_id"] == capture_id:
+                return "unchanged"
+            table.update(
+                url,
+                {
+                    "last_seen": max(existing["last_seen"] or "", article.fetched_at),
+                    "removed_at": None,
+                    "removed_status": None,
+                },
+            )
             return "unchanged"
         record.pop("url")
-        record.update(last_seen=article.fetched_at, run_id=run_id)
-        table.update(existing["url"], record)
+        if capture_id is not None and existing["capture_id"] == capture_id:
+            # The same capture read again by a newer extractor: not a change on the site.
+            table.update(url, record)
+            return "reextracted"
+        if article.fetched_at < existing["fetched_at"]:
+            return self._reextract_revision(record, capture_id)
+        self._keep_revision(existing, replaced_at=article.fetched_at)
+        record.update(last_seen=article.fetched_at, run_id=run_id, removed_at=None)
+        record["removed_status"] = None
+        table.update(url, record)
         return "updated"
 
+    def _keep_revision(self, current: dict[str, Any], replaced_at: str) -> None:
+        revision = {name: current[name] for name in REVISION_FIELDS}
+        revision.update(article_url=current["url"], replaced_at=replaced_at)
+        self.db["article_revisions"].insert(revision)
+
+    def _reextract_revision(self, record: dict[str, Any], capture_id: int | None) -> SaveOutcome:
+        """An older capture than the article's current one: refresh the revision it made."""
+        row = self.db.execute(
+            "SELECT id, content_hash FROM article_revisions WHERE capture_id = ?", [capture_id]
+        ).fetchone()
+        if capture_id is None or row is None:
+            return "older"
+        if row[1] == record["content_hash"]:
+            return "unchanged"
+        self.db["article_revisions"].update(
+            row[0], {name: record[name] for name in REVISION_FIELDS if name != "capture_id"}
+        )
+        return "reextracted"
+
     def _existing_article(self, article: Article) -> dict[str, Any] | None:
+        rows = list(
+            self.db.query(
+                "SELECT * FROM articles WHERE url = ? "
+                "OR (portal = ? AND article_key = ?) ORDER BY url = ? DESC LIMIT 1",
+                [article.url, article.portal, article.article_key, article.url],
+            )
+        )
+        return rows[0] if rows else None
+
+    def mark_removed(self, portal: str, url: str, status: int, at: str) -> bool:
+        """Mark the article last fetched from ``url`` as removed by the site (404/410).
+
+        Only the URL the article was stored from counts: another section's copy of it answering
+        404 says nothing about the article. Nothing is deleted. True when a row was marked.
+        """
+
+        def mark() -> bool:
+            cursor = self.db.execute(
+                "UPDATE articles SET removed_at = ?, removed_status = ? "
+                "WHERE portal = ? AND (url = ? OR fetched_url = ?) AND removed_at IS NULL",
+                [at, status, portal, url, url],
+            )
+            return bool(cursor.rowcount)
+
+        marked: bool = self._write(mark)
+        return marked
+
+    def article_urls(self, portal: str, include_removed: bool = False) -> list[str]:
+        """Where each stored article of ``portal`` was last fetched (to re-check it)."""
+        removed = "" if include_removed else " AND removed_at IS NULL"
         rows = self.db.execute(
-            "SELECT url, content_hash FROM articles WHERE url = ? "
-            "OR (portal = ? AND article_key = ?) ORDER BY url = ? DESC LIMIT 1",
-            [article.url, article.portal, article.article_key, article.url],
+            f"SELECT fetched_url FROM articles WHERE portal = ?{removed} ORDER BY url", [portal]
         ).fetchall()
-        return {"url": rows[0][0], "content_hash": rows[0][1]} if rows else None
+        return [row[0] for row in rows]
 
     def count_articles(self, portal: str | None = None) -> int:
         if portal is None:
@@ -199,8 +307,10 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def add_capture(self, capture: dict[str, Any]) -> None:
-        self._write(lambda: self.db["captures"].insert(capture))
+    def add_capture(self, capture: dict[str, Any]) -> int:
+        """Index one capture; returns its id."""
+        capture_id: int = self._write(lambda: int(self.db["captures"].insert(capture).last_pk))
+        return capture_id
 
     # runs ----------------------------------------------------------------------------------
 

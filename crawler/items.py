@@ -1,4 +1,4 @@
-"""What the spider hands to the pipelines: a fetched page, untouched."""
+"""What the spider hands to the pipelines: fetched pages, untouched, and pages found gone."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ class RawPage:
     """One fetched article page, before extraction.
 
     ``url`` is the fetched URL moved under the portal's real origin (see Portal.origin);
-    ``fetched_from`` is where it really came from (a replay on 127.0.0.1, say).
+    ``fetched_from`` is where it really came from (a replay on 127.0.0.1, say). ``capture_id``
+    is the archive's captures row for this response (None when WARC capture is off).
     """
 
     portal: str
@@ -19,4 +20,15 @@ class RawPage:
     status: int
     headers: dict[str, str]
     body: bytes
+    fetched_at: str
+    capture_id: int | None = None
+
+
+@dataclass
+class GonePage:
+    """An article URL that now answers 404 or 410: the archive marks the article removed."""
+
+    portal: str
+    url: str  # under the portal's real origin
+    status: int
     fetched_at: str

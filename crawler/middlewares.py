@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Headers, Response
+
+    from crawler.portals import Portal
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +108,8 @@ class WarcCaptureMiddleware:
             revisit_of=(earlier[0], earlier[1].replace("+00:00", "Z")) if earlier else None,
         )
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-        self.store.add_capture(
+        location = response.headers.get(b"Location")
+        capture_id = self.store.add_capture(
             {
                 "url": url,
                 "fetched_from": response.url,
@@ -118,15 +121,37 @@ class WarcCaptureMiddleware:
                 "offset": written.offset,
                 "length": written.length,
                 "fetched_at": fetched_at.isoformat(timespec="seconds"),
-                "run_id": self.crawler.stats.get_value("archive/run_id")
-                if self.crawler.stats
-                else None,
+                "run_id": self._run_id(),
+                "portal": portal.id if portal else None,
+                "redirect_url": _absolute(response.url, location, portal) if location else None,
+            }
+        )
+        # The spider stamps the page with this capture, so crawl and reextract agree on it.
+        request.meta["archive_capture"] = (capture_id, fetched_at.isoformat(timespec="seconds"))
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value(f"archive/warc/{written.record_type}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        """A fetch that got no response (refused, reset, timed out) is indexed too, with why."""
+        spider = self.crawler.spider
+        portal = getattr(spider, "portal", None)
+        self.store.add_capture(
+            {
+                "url": rebase(request.url, portal.origin) if portal else request.url,
+                "fetched_from": request.url,
+                "fetched_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                "record_type": "failure",
+                "error": f"{type(exception).__name__}: {exception}"[:500],
+                "run_id": self._run_id(),
                 "portal": portal.id if portal else None,
             }
         )
         if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"archive/warc/{written.record_type}")
-        return response
+            self.crawler.stats.inc_value("archive/warc/failure")
+
+    def _run_id(self) -> int | None:
+        return self.crawler.stats.get_value("archive/run_id") if self.crawler.stats else None
 
     def close(self) -> None:
         self.files.close()
@@ -139,6 +164,13 @@ _KNOWN = {status.value for status in HTTPStatus}
 def warc_dir_for(db_path: str) -> str:
     path = Path(db_path)
     return str(path.with_name(f"{path.stem}-warc"))
+
+
+def _absolute(url: str, location: bytes, portal: Portal | None) -> str:
+    target = urljoin(url, location.decode("latin-1"))
+    if portal is not None and urlsplit(target).netloc == urlsplit(url).netloc:
+        target = rebase(target, portal.origin)
+    return target
 
 
 def _pairs(headers: Headers) -> list[tuple[str, str]]:

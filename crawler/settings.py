@@ -49,6 +49,7 @@ ARCHIVE_DB_PATH = "portal-archive.db"
 ARCHIVE_PORTAL = None  # portal id, set by the CLI
 ARCHIVE_FETCH_BASE = None  # fetch from this scheme://host:port instead of the portal's origin
 ARCHIVE_ARTICLE_LIMIT = 0  # stop scheduling articles after this many (0: no limit)
+ARCHIVE_RECHECK_URLS: list[str] = []  # stored articles to fetch again (crawl --recheck)
 ARCHIVE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
 ARCHIVE_WARC_ENABLED = True  # every response into WARC files, indexed in the captures table
 ARCHIVE_WARC_DIR = None  # default: "<database name>-warc/" beside the database

@@ -1,4 +1,4 @@
-"""ExtractPipeline: RawPage in, Article out (or the page is dropped with its reason counted).
+"""ExtractPipeline: RawPage in, ExtractedArticle out (or the page is dropped, reason counted).
 
 Extraction itself is pipelines.extraction.extract_article, a pure function; this component only
 adapts it to Scrapy and counts outcomes in the crawl stats (archive/not_article/<reason>,
@@ -8,6 +8,7 @@ archive/extract/failed).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
@@ -22,6 +23,14 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """An Article and the capture it was read from, on their way to the archive."""
+
+    article: Article
+    capture_id: int | None
+
+
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -34,13 +43,16 @@ class ExtractPipeline:
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Article:
+    def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
         stats = self.crawler.stats
         assert stats is not None
         try:
-            return extract_article(item.url, item.body, item.headers, item.fetched_at, self.portal)
+            article = extract_article(
+                item.url, item.body, item.headers, item.fetched_at, self.portal
+            )
+            return ExtractedArticle(article, item.capture_id)
         except NotAnArticle as not_article:
             stats.inc_value("archive/not_article")
             stats.inc_value(f"archive/not_article/{not_article.reason}")

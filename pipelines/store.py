@@ -1,4 +1,4 @@
-"""StorePipeline: hands Articles to the archive and records the run.
+"""StorePipeline: hands extracted articles to the archive, marks removed ones, records the run.
 
 Settings read: ARCHIVE_DB_PATH; the portal is the spider's. A write the archive refuses (disk
 full, read-only file) stops the crawl cleanly: what was stored stays stored, and the run is marked
@@ -14,8 +14,9 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.store import Store, StoreError
+from crawler.items import GonePage
 from crawler.portals import Portal
-from pipelines.extraction import Article
+from pipelines.extract import ExtractedArticle
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -47,10 +48,16 @@ class StorePipeline:
         self.crawler.stats.set_value("archive/run_id", self.run_id)
 
     def process_item(self, item: Any) -> Any:
-        if not isinstance(item, Article) or self.store is None or self.failure:
+        if self.store is None or self.failure:
             return item
         try:
-            outcome = self.store.save_article(item, self.run_id)
+            if isinstance(item, ExtractedArticle):
+                outcome = self.store.save_article(item.article, self.run_id, item.capture_id)
+            elif isinstance(item, GonePage):
+                gone = (item.portal, item.url, item.status, item.fetched_at)
+                outcome = "removed" if self.store.mark_removed(*gone) else "gone_not_stored"
+            else:
+                return item
         except StoreError as error:
             self.failure = str(error)
             logger.error("%s; stopping the crawl", error)

@@ -1,6 +1,5 @@
 """The crawler on every simulated portal family, end to end (crawl subprocess, simulator here)."""
 
-import json
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from archive.simulator import DEFAULT_CLOCK, Fault, Simulator
 from archive.simulator.families.daksong import CATEGORIES
 from crawler.portals import get_portal
 from pipelines.extraction.dates import VIETNAM
+from tests.simcrawl import crawl, last_run_stats, stored
 
 SEED_TITLES = {
     "hatinhcity": "Thành phố Hà Tĩnh giao ban bí thư",
@@ -28,44 +28,6 @@ SEED_TITLES = {
 def sim():
     with Simulator(seed=11, articles=40) as simulator:
         yield simulator
-
-
-def crawl(sim, portal, db, *extra):
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "archive",
-            "crawl",
-            portal,
-            "--db",
-            str(db),
-            "--fetch-base",
-            sim.base_url(portal),
-            *extra,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    return result
-
-
-def stored(db, portal):
-    with sqlite3.connect(db) as conn:
-        return {
-            k: (t, u)
-            for k, t, u in conn.execute(
-                "SELECT article_key, title, url FROM articles WHERE portal = ?", [portal]
-            )
-        }
-
-
-def last_run_stats(db):
-    with sqlite3.connect(db) as conn:
-        (stats,) = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
-    return json.loads(stats)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ Traps it refuses: anything the declaration denies (print views, language switche
 segments repeat (``/en/en/…``), over-long URLs, other hosts. The same article linked under several
 sections is fetched once, by the portal's article id.
 
-Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT.
+Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT, ARCHIVE_RECHECK_URLS.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.items import RawPage
+from crawler.items import GonePage, RawPage
 from crawler.portals import Portal, get_portal
 from crawler.urls import canonical_url, rebase, trap_reason
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 ARTICLE_PRIORITY = 10  # articles before more pagination keeps the queue short
+GONE_STATUSES = (404, 410)
 
 
 class PortalSpider(scrapy.Spider):
@@ -42,6 +43,7 @@ class PortalSpider(scrapy.Spider):
         portal: str | Portal | None = None,
         fetch_base: str | None = None,
         limit: int | str = 0,
+        recheck: list[str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -59,6 +61,8 @@ class PortalSpider(scrapy.Spider):
         self.alternates: dict[str, list[str]] = {}
         self.failed_urls: set[str] = set()  # article URLs that failed: not worth a second try
         self.articles_requested = 0
+        # Stored articles to fetch again whatever the listings say (to see edits and removals).
+        self.recheck = list(recheck or [])
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -66,12 +70,18 @@ class PortalSpider(scrapy.Spider):
         kwargs.setdefault("portal", settings.get("ARCHIVE_PORTAL"))
         kwargs.setdefault("fetch_base", settings.get("ARCHIVE_FETCH_BASE"))
         kwargs.setdefault("limit", settings.getint("ARCHIVE_ARTICLE_LIMIT"))
+        kwargs.setdefault("recheck", settings.getlist("ARCHIVE_RECHECK_URLS"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for path in self.portal.start_paths:
             yield scrapy.Request(self.fetch_base + path, callback=self.parse, dont_filter=True)
+        for url in self.recheck:
+            self._count("portal/article/recheck")
+            request = self._follow(rebase(url, self.fetch_base))
+            if request is not None:
+                yield request
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[RawPage | scrapy.Request]:
         if not isinstance(response, HtmlResponse):
@@ -79,6 +89,7 @@ class PortalSpider(scrapy.Spider):
             return
         if self.portal.is_article(response.url):
             self.alternates.pop(response.meta.get("article_key"), None)
+            capture_id, fetched_at = response.meta.get("archive_capture") or (None, _now())
             yield RawPage(
                 portal=self.portal.id,
                 url=rebase(response.url, self.portal.origin),
@@ -86,7 +97,8 @@ class PortalSpider(scrapy.Spider):
                 status=response.status,
                 headers=_headers(response),
                 body=response.body,
-                fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                fetched_at=fetched_at,
+                capture_id=capture_id,
             )
         for link in self.links.extract_links(response):
             request = self._follow(link.url)
@@ -147,13 +159,23 @@ class PortalSpider(scrapy.Spider):
             meta={"article_key": key},
         )
 
-    def _article_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """Try another URL of the same article (another section's copy) after a failure."""
+    def _article_failed(self, failure: Failure) -> Iterator[scrapy.Request | GonePage]:
+        """Try another URL of the same article (another section's copy) after a failure.
+
+        A 404 or 410 is also reported (GonePage): if the archive holds the article from this very
+        URL, the site has removed it.
+        """
         request = failure.request  # type: ignore[attr-defined]
         self.articles_requested -= 1
         self.failed_urls.add(request.url)
         if failure.check(HttpError):
-            self._count(f"portal/article/http_{failure.value.response.status}")
+            status = failure.value.response.status
+            self._count(f"portal/article/http_{status}")
+            if status in GONE_STATUSES:
+                _, fetched_at = failure.value.response.meta.get("archive_capture") or (0, _now())
+                yield GonePage(
+                    self.portal.id, rebase(request.url, self.portal.origin), status, fetched_at
+                )
         else:
             self._count(f"portal/article/failed/{failure.type.__name__}")
         key = request.meta.get("article_key")
@@ -176,6 +198,10 @@ class PortalSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _headers(response: Response) -> dict[str, str]:

@@ -1,0 +1,44 @@
+"""Crawling the simulator from tests: one ``portal-archive crawl`` subprocess per call."""
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+
+def crawl(sim, portal, db, *extra):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "archive",
+            "crawl",
+            portal,
+            "--db",
+            str(db),
+            "--fetch-base",
+            sim.base_url(portal),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return result
+
+
+def stored(db, portal):
+    with sqlite3.connect(db) as conn:
+        return {
+            k: (t, u)
+            for k, t, u in conn.execute(
+                "SELECT article_key, title, url FROM articles WHERE portal = ?", [portal]
+            )
+        }
+
+
+def last_run_stats(db):
+    with sqlite3.connect(db) as conn:
+        (stats,) = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    return json.loads(stats)
