@@ -291,6 +291,87 @@ def extract(
         sys.exit(EXIT_CRAWL_FAILED)
 
 
+@cli.command()
+@db_option()
+@click.option("--portal", "portal_id", help="Only this portal's captures.")
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only captures fetched on or after this day (YYYY-MM-DD).",
+)
+@click.option(
+    "--changed-only",
+    is_flag=True,
+    help="Skip captures already extracted by this extractor version and portal layout.",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False),
+    help="Where the WARC files are (default: <database name>-warc/ beside the database).",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="all cores",
+    help="Extraction processes.",
+)
+def reextract(
+    db_path: str,
+    portal_id: str | None,
+    since: Any,
+    changed_only: bool,
+    warc_dir: str | None,
+    jobs: int,
+) -> None:
+    """Extract the archived pages again, from the WARC files, without any network.
+
+    Articles whose extraction changed are updated (an extractor upgrade is not recorded as a
+    revision); every capture is read with the portal layout valid when it was fetched.
+    """
+    from archive import reextract as rx
+    from archive.warc import warc_dir_for
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path} (crawl something first)")
+    if portal_id is not None:
+        _portal(portal_id)
+    folder = Path(warc_dir or warc_dir_for(db_path))
+    with _open_store(db_path) as store:
+        work = rx.capture_jobs(
+            store, folder, portal_id, since.date().isoformat() if since else None, changed_only
+        )
+        files = {Path(job.warc_path) for job in work}
+        missing = sorted(path.name for path in files if not path.exists())
+        if missing:
+            raise click.ClickException(
+                f"{len(missing)} WARC file(s) missing from {folder} (first: {missing[0]}); "
+                "use --warc-dir"
+            )
+        run_id = store.start_run(portal_id or "*", "reextract")
+        started = time.monotonic()
+        with click.progressbar(
+            length=len(work), label=f"Re-extracting {len(work)} captures", file=sys.stderr
+        ) as bar:
+            try:
+                result = rx.reextract(store, work, jobs, bar.update)
+            except StoreError as error:
+                store.finish_run(run_id, "failed", {})
+                raise click.ClickException(str(error)) from None
+        elapsed = time.monotonic() - started
+        stats = {f"archive/articles/{k}": v for k, v in result.outcomes.items()}
+        stats.update({"archive/not_article": result.not_articles, "elapsed_seconds": elapsed})
+        stats["archive/extract/failed"] = len(result.failures)
+        store.finish_run(run_id, "finished", stats)
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(result.outcomes.items())) or "nothing saved"
+    click.echo(
+        f"Re-extracted {result.captures} captures in {elapsed:.1f} s with {jobs} process(es): "
+        f"{counts}; {result.not_articles} not articles; {len(result.failures)} failed."
+    )
+    for url, error in result.failures[:10]:
+        click.echo(f"  failed: {url}: {error}", err=True)
+
+
 def _replay_root(portal: Any) -> Path:
     try:
         return replay_root(portal)

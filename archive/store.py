@@ -199,6 +199,8 @@ class Store:
         url = existing["url"]
         if existing["content_hash"] == record["content_hash"]:
             if existing["capture_id"] is not None and existing["capture_id"] == capture_id:
+                if existing["extractor"] != article.extractor:  # same result, newer extractor
+                    table.update(url, {"extractor": article.extractor})
                 return "unchanged"
             table.update(
                 url,

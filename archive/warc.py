@@ -134,6 +134,12 @@ class WarcFiles:
             self._writer = None
 
 
+def warc_dir_for(db_path: str | Path) -> str:
+    """Where an archive's WARC files go by default: ``<database name>-warc/`` beside it."""
+    path = Path(db_path)
+    return str(path.with_name(f"{path.stem}-warc"))
+
+
 def payload_digest(body: bytes) -> str:
     """The WARC-Payload-Digest of ``body``: SHA-1 in base 32, as warcio and Heritrix write it."""
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime
 from http import HTTPStatus
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
@@ -81,6 +80,8 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("ARCHIVE_WARC_ENABLED"):
             raise NotConfigured
+        from archive.warc import warc_dir_for
+
         db_path = settings["ARCHIVE_DB_PATH"]
         directory = settings.get("ARCHIVE_WARC_DIR") or warc_dir_for(db_path)
         return cls(crawler, directory, settings.getint("ARCHIVE_WARC_MAX_BYTES"), db_path)
@@ -159,11 +160,6 @@ class WarcCaptureMiddleware:
 
 
 _KNOWN = {status.value for status in HTTPStatus}
-
-
-def warc_dir_for(db_path: str) -> str:
-    path = Path(db_path)
-    return str(path.with_name(f"{path.stem}-warc"))
 
 
 def _absolute(url: str, location: bytes, portal: Portal | None) -> str:

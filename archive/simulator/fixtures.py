@@ -13,7 +13,7 @@ from __future__ import annotations
 import gzip
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,6 @@ from archive.simulator.content import SimArticle
 from archive.simulator.site import Site
 
 FIXTURE_SEED = 7
-FETCHED_AT = "2025-06-15T05:00:00+00:00"
 # (case-name suffix, clock) per site: the old Long Mỹ host before its move; Báo Hà Tĩnh on its
 # old CMS (the seed's era) and on the new one.
 CLOCKS = {
@@ -83,7 +82,9 @@ def _write_cases(out: Path, site: Site, now: datetime, suffix: str) -> list[Path
         folder = out / site.key / f"{case}{suffix}"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "page.html.gz").write_bytes(gzip.compress(body, mtime=0))
-        meta = {"url": url, "headers": headers, "fetched_at": FETCHED_AT, "clock": now.isoformat()}
+        # Fetched when the simulator showed it: dated layouts (Portal.layout_at) depend on it.
+        fetched_at = now.astimezone(UTC).isoformat()
+        meta = {"url": url, "headers": headers, "fetched_at": fetched_at, "clock": now.isoformat()}
         for name, data in (("meta.json", meta), ("expected.json", expected(article))):
             text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
             (folder / name).write_text(text, encoding="utf-8")

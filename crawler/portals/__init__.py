@@ -11,9 +11,10 @@ import pkgutil
 from functools import cache
 from urllib.parse import urlsplit
 
-from crawler.portals._base import Portal, Selectors
+from crawler.portals._base import Layout, Portal, Selectors
 
 __all__ = [
+    "Layout",
     "Portal",
     "Selectors",
     "UnknownPortalError",

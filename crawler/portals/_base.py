@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from urllib.parse import urlsplit
+
+VIETNAM = timezone(timedelta(hours=7))
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,22 @@ class Selectors:
     section: str | None = None
     tags: str | None = None
     drop: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    """An earlier design of a portal: its selectors, for pages fetched before ``until``.
+
+    Portals get redesigned; a capture from 2023 must still be read with the selectors of 2023
+    when it is re-extracted in 2027. ``until`` is a date (YYYY-MM-DD, Vietnam time), exclusive.
+    """
+
+    name: str
+    until: str
+    selectors: Selectors
+
+    def __post_init__(self) -> None:
+        date.fromisoformat(self.until)
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,8 @@ class Portal:
     deny_patterns: tuple[str, ...] = ()
     article_id_pattern: str | None = None
     selectors: Selectors = field(default_factory=Selectors)
+    layout: str = "1"  # name of the current design, the one ``selectors`` describe
+    earlier_layouts: tuple[Layout, ...] = ()
     language: str = "vi"
     province_after_2025: str | None = None
     replay: str | None = None  # folder under shared/data holding an offline mirror of the portal
@@ -105,6 +126,18 @@ class Portal:
     def is_denied(self, url: str) -> bool:
         target = path_and_query(url)
         return any(r.search(target) for r in self._deny_res)
+
+    def layout_at(self, fetched_at: str | None) -> tuple[str, Selectors]:
+        """(layout name, selectors) valid for a page fetched at ``fetched_at`` (ISO 8601)."""
+        if self.earlier_layouts and fetched_at:
+            moment = datetime.fromisoformat(fetched_at)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(VIETNAM)
+            day = moment.date().isoformat()
+            for layout in sorted(self.earlier_layouts, key=lambda layout: layout.until):
+                if day < layout.until:
+                    return layout.name, layout.selectors
+        return self.layout, self.selectors
 
     def article_key(self, url: str) -> str | None:
         """The portal's own article id in ``url``, if the portal declares one.

@@ -1,7 +1,8 @@
 """Báo Hà Tĩnh, the provincial newspaper: old CMS (``/<cat>/<slug>/<id>.htm``) until mid-2024,
-then a new one (``/<slug>-post<id>.html``) to which the old URLs redirect."""
+then a new one (``/<slug>-post<id>.html``) to which the old URLs redirect. Both designs are
+declared, each with its own selectors: a page is read with the design live when it was fetched."""
 
-from crawler.portals._base import Portal, Selectors
+from crawler.portals._base import Layout, Portal, Selectors
 
 PORTAL = Portal(
     id="baohatinh",
@@ -16,13 +17,29 @@ PORTAL = Portal(
     article_id_pattern=r"(?:/|-post)(?P<id>\d+)\.html?$",
     listing_pattern=r"^/([a-z-]+/(trang-\d+\.htm|\?page=\d+)?)?$",
     deny_patterns=(r"^/tim-kiem/", r"^/tag/"),
+    layout="2024",
     selectors=Selectors(
-        title="h1.title_detail, h1.article__title",
-        lead="div.sapo_detail, div.article__sapo",
-        published="div.date_news span, time.time",
-        body="#main-detail, div.article__body",
+        title="h1.article__title",
+        lead="div.article__sapo",
+        published="time.time",
+        body="div.article__body",
         author="p.pAuthor",
         tags=".box-topic a",
         drop=("p.pCenter", "figure"),
+    ),
+    earlier_layouts=(
+        Layout(
+            name="2020",
+            until="2024-06-01",
+            selectors=Selectors(
+                title="h1.title_detail",
+                lead="div.sapo_detail",
+                published="div.date_news span",
+                body="#main-detail",
+                author="p.pAuthor",
+                tags=".box-topic a",
+                drop=("p.pCenter", "figure"),
+            ),
+        ),
     ),
 )

@@ -72,7 +72,7 @@ def extract_article(
         doc = parse(html)
     except (ValueError, lxml.etree.ParserError) as error:
         raise NotAnArticle(f"unparseable HTML: {error}") from None
-    selectors = portal.selectors if portal else Selectors()
+    layout, selectors = portal.layout_at(fetched_at) if portal else ("", Selectors())
 
     title = _first_text(doc, selectors.title) or _generic_title(doc)
     lead = _first_text(doc, selectors.lead) or ""
@@ -92,7 +92,7 @@ def extract_article(
                     unwanted.drop_tree()
             bylines += _pop_bylines(element, selectors.author)
         text = text_of(body_elements)
-        extractor = f"{EXTRACTOR_VERSION}:selectors"
+        method = "selectors"
     else:
         chrome = cache(partial(chrome_texts, doc))
         lines = strip_boilerplate(
@@ -101,7 +101,7 @@ def extract_article(
         lines, images = _take_captions(lines, body_images(_content_roots(doc), url))
         bylines = _pop_trailing_byline(lines, doc)
         text = "\n".join(lines)
-        extractor = f"{EXTRACTOR_VERSION}:trafilatura"
+        method = "trafilatura"
     if not title and not text:
         raise NotAnArticle("no title and no text")
 
@@ -130,9 +130,14 @@ def extract_article(
         images=tuple(images),
         language=language,
         fetched_at=fetched_at,
-        extractor=extractor,
+        extractor=f"{EXTRACTOR_VERSION}:{method}{layout_tag(portal, layout)}",
         article_key=portal.article_key(canonical) if portal else None,
     )
+
+
+def layout_tag(portal: Portal | None, layout: str) -> str:
+    """What an Article's ``extractor`` says about the declaration: ``:<portal>@<layout>``."""
+    return f":{portal.id}@{layout}" if portal is not None else ""
 
 
 @cache

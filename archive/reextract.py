@@ -1,0 +1,205 @@
+"""Re-extraction: today's extractor over yesterday's captures, from the WARC files, no network.
+
+Every 200 capture of an article URL is read back from its WARC record (a revisit from the
+record it points to) and handed to the same pure ``extract_article`` the crawl uses, with the
+capture's own URL, headers and fetch time, so the portal layout valid at that time applies.
+Extraction runs in a process pool (Scrapy's reactor is one core; this is not Scrapy); results
+come back in capture order and are saved in batches, so replaying every capture into an empty
+table reproduces what the crawls stored, revisions included.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from archive.store import SaveOutcome, Store
+from crawler.portals import Portal, all_portals
+from pipelines.extraction import EXTRACTOR_VERSION, Article, NotAnArticle, extract_article
+from pipelines.extraction.core import layout_tag
+
+BATCH = 200  # articles saved per transaction
+CHUNK = 8  # captures per task sent to a worker
+
+
+@dataclass(frozen=True)
+class CaptureJob:
+    """One capture to re-extract: where its payload is and what the crawl knew about it."""
+
+    capture_id: int
+    url: str
+    portal: str
+    warc_path: str
+    offset: int
+    fetched_at: str
+    run_id: int | None
+    status: int = 200  # 404/410: the site had removed the article; nothing to extract
+
+
+@dataclass
+class ReextractResult:
+    captures: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
+    not_articles: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (url, error)
+
+    def count(self, outcome: str) -> None:
+        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+
+def capture_jobs(
+    store: Store,
+    warc_dir: Path,
+    portal: str | None = None,
+    since: str | None = None,
+    changed_only: bool = False,
+    portals: dict[str, Portal] | None = None,
+) -> list[CaptureJob]:
+    """The article captures to re-extract, oldest first, with the 404/410s that mark removals.
+
+    ``since``: captures fetched on or after this date. ``changed_only``: skip captures whose
+    article (or revision, or the article stored from the same URL) was extracted by this very
+    extractor and layout already.
+    """
+    portals = portals or all_portals()
+    sql = """
+        SELECT c.id, c.url, c.portal, c.fetched_at, c.run_id, c.status,
+               coalesce(src.warc_file, c.warc_file), coalesce(src.offset, c.offset),
+               coalesce(a.extractor, r.extractor, same_url.extractor)
+        FROM captures c
+        LEFT JOIN captures src ON c.record_type = 'revisit' AND src.id = (
+            SELECT min(id) FROM captures s WHERE s.url = c.url
+            AND s.payload_digest = c.payload_digest AND s.record_type = 'response')
+        LEFT JOIN articles a ON a.capture_id = c.id
+        LEFT JOIN article_revisions r ON r.capture_id = c.id
+        LEFT JOIN articles same_url ON same_url.fetched_url = c.url
+        WHERE c.record_type IN ('response', 'revisit') AND (c.status IN (404, 410) OR (
+            c.status = 200
+            AND (c.content_type LIKE '%html%' OR coalesce(c.content_type, '') = '')))
+          AND (:portal IS NULL OR c.portal = :portal)
+          AND (:since IS NULL OR c.fetched_at >= :since)
+        ORDER BY c.id
+    """
+    jobs = []
+    for row in store.db.execute(sql, {"portal": portal, "since": since}):
+        capture_id, url, portal_id, fetched_at, run_id, status, warc_file, offset, extractor = row
+        declaration = portals.get(portal_id)
+        if declaration is None or warc_file is None or not declaration.is_article(url):
+            continue
+        if changed_only and (
+            status != 200 or (extractor and _is_current(extractor, declaration, fetched_at))
+        ):
+            continue
+        jobs.append(
+            CaptureJob(
+                capture_id,
+                url,
+                portal_id,
+                str(warc_dir / warc_file),
+                offset,
+                fetched_at,
+                run_id,
+                status,
+            )
+        )
+    return jobs
+
+
+def _is_current(extractor: str, portal: Portal, fetched_at: str) -> bool:
+    layout, _ = portal.layout_at(fetched_at)
+    return extractor.startswith(f"{EXTRACTOR_VERSION}:") and extractor.endswith(
+        layout_tag(portal, layout)
+    )
+
+
+def reextract(
+    store: Store,
+    jobs: list[CaptureJob],
+    workers: int | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    portals: dict[str, Portal] | None = None,
+) -> ReextractResult:
+    """Extract ``jobs`` on ``workers`` processes (1: in this process) and save the articles."""
+    workers = workers or os.cpu_count() or 1
+    portals = portals or all_portals()
+    result = ReextractResult(captures=len(jobs))
+    batch: list[tuple[Article, int | None, int | None]] = []
+    for job, outcome in _extracted(jobs, workers, portals):
+        if outcome is None:  # a 404/410, in its place among the saves
+            _save(store, batch, result)
+            if store.mark_removed(job.portal, job.url, job.status, job.fetched_at):
+                result.count("removed")
+        elif isinstance(outcome, Article):
+            batch.append((outcome, job.run_id, job.capture_id))
+        elif isinstance(outcome, NotAnArticle):
+            result.not_articles += 1
+        else:
+            result.failures.append((job.url, outcome))
+        if len(batch) >= BATCH:
+            _save(store, batch, result)
+        if on_progress is not None:
+            on_progress(1)
+    _save(store, batch, result)
+    return result
+
+
+def _save(
+    store: Store, batch: list[tuple[Article, int | None, int | None]], result: ReextractResult
+) -> None:
+    outcomes: list[SaveOutcome] = store.save_articles(batch) if batch else []
+    for outcome in outcomes:
+        result.count(outcome)
+    batch.clear()
+
+
+def _extracted(
+    jobs: list[CaptureJob], workers: int, portals: dict[str, Portal]
+) -> Iterator[tuple[CaptureJob, Article | NotAnArticle | str | None]]:
+    if workers <= 1 or len(jobs) < 2 * CHUNK:
+        _init_worker(portals)
+        yield from zip(jobs, map(extract_capture, jobs), strict=True)
+        return
+    # fork: workers start at once with everything imported (trafilatura takes a second to load)
+    # and with the caller's portal declarations; the parent holds no threads or open writes.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, _init_worker, (portals,)) as pool:
+        yield from zip(jobs, pool.map(extract_capture, jobs, chunksize=CHUNK), strict=True)
+
+
+_PORTALS: dict[str, Portal] = {}
+
+
+def _init_worker(portals: dict[str, Portal]) -> None:
+    _PORTALS.clear()
+    _PORTALS.update(portals)
+
+
+def extract_capture(job: CaptureJob) -> Article | NotAnArticle | str | None:
+    """The Article in ``job``'s WARC record; NotAnArticle, or an error message, otherwise."""
+    if job.status != 200:
+        return None
+    try:
+        body, headers = read_payload(job.warc_path, job.offset)
+        return extract_article(job.url, body, headers, job.fetched_at, _PORTALS[job.portal])
+    except NotAnArticle as declined:
+        return declined
+    except Exception as error:  # noqa: BLE001 - one bad record must not stop the rest
+        return f"{type(error).__name__}: {error}"
+
+
+def read_payload(warc_path: str, offset: int) -> tuple[bytes, dict[str, str]]:
+    """The decoded HTTP payload and headers (first value of each) of the record at ``offset``."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with open(warc_path, "rb") as stream:
+        stream.seek(offset)
+        record = next(iter(ArchiveIterator(stream)))
+        body = record.content_stream().read()
+        headers: dict[str, str] = {}
+        for name, value in record.http_headers.headers:
+            headers.setdefault(name, value)
+    return body, headers
