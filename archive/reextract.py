@@ -17,13 +17,13 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.store import SaveOutcome, Store
+from archive.store import ArticleRecord, SaveOutcome, Store, article_record
 from crawler.portals import Portal, all_portals
-from pipelines.extraction import EXTRACTOR_VERSION, Article, NotAnArticle, extract_article
+from pipelines.extraction import EXTRACTOR_VERSION, NotAnArticle, extract_article
 from pipelines.extraction.core import layout_tag
 
 BATCH = 200  # articles saved per transaction
-CHUNK = 8  # captures per task sent to a worker
+CHUNK = 16  # captures per task sent to a worker
 
 
 @dataclass(frozen=True)
@@ -127,13 +127,13 @@ def reextract(
     workers = workers or os.cpu_count() or 1
     portals = portals or all_portals()
     result = ReextractResult(captures=len(jobs))
-    batch: list[tuple[Article, int | None, int | None]] = []
+    batch: list[tuple[ArticleRecord, int | None, int | None]] = []
     for job, outcome in _extracted(jobs, workers, portals):
         if outcome is None:  # a 404/410, in its place among the saves
             _save(store, batch, result)
             if store.mark_removed(job.portal, job.url, job.status, job.fetched_at):
                 result.count("removed")
-        elif isinstance(outcome, Article):
+        elif isinstance(outcome, dict):
             batch.append((outcome, job.run_id, job.capture_id))
         elif isinstance(outcome, NotAnArticle):
             result.not_articles += 1
@@ -148,7 +148,7 @@ def reextract(
 
 
 def _save(
-    store: Store, batch: list[tuple[Article, int | None, int | None]], result: ReextractResult
+    store: Store, batch: list[tuple[ArticleRecord, int | None, int | None]], result: ReextractResult
 ) -> None:
     outcomes: list[SaveOutcome] = store.save_articles(batch) if batch else []
     for outcome in outcomes:
@@ -158,7 +158,7 @@ def _save(
 
 def _extracted(
     jobs: list[CaptureJob], workers: int, portals: dict[str, Portal]
-) -> Iterator[tuple[CaptureJob, Article | NotAnArticle | str | None]]:
+) -> Iterator[tuple[CaptureJob, ArticleRecord | NotAnArticle | str | None]]:
     if workers <= 1 or len(jobs) < 2 * CHUNK:
         _init_worker(portals)
         yield from zip(jobs, map(extract_capture, jobs), strict=True)
@@ -178,13 +178,15 @@ def _init_worker(portals: dict[str, Portal]) -> None:
     _PORTALS.update(portals)
 
 
-def extract_capture(job: CaptureJob) -> Article | NotAnArticle | str | None:
-    """The Article in ``job``'s WARC record; NotAnArticle, or an error message, otherwise."""
+def extract_capture(job: CaptureJob) -> ArticleRecord | NotAnArticle | str | None:
+    """The article in ``job``'s WARC record, as a row ready to save (the worker does that work,
+    not the parent); NotAnArticle, or an error message, otherwise."""
     if job.status != 200:
         return None
     try:
         body, headers = read_payload(job.warc_path, job.offset)
-        return extract_article(job.url, body, headers, job.fetched_at, _PORTALS[job.portal])
+        article = extract_article(job.url, body, headers, job.fetched_at, _PORTALS[job.portal])
+        return article_record(article)
     except NotAnArticle as declined:
         return declined
     except Exception as error:  # noqa: BLE001 - one bad record must not stop the rest

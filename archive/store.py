@@ -50,6 +50,7 @@ REVISION_FIELDS = (
     "run_id",
 )
 _WORDS = re.compile(r"\w+")
+ArticleRecord = dict[str, Any]  # an Article as an articles row (see article_record)
 
 
 class StoreError(Exception):
@@ -78,6 +79,16 @@ def now_iso() -> str:
 def content_hash(record: dict[str, Any]) -> str:
     joined = "\x1f".join(str(record.get(name) or "") for name in HASHED_FIELDS)
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def article_record(article: Article) -> ArticleRecord:
+    """``article`` as an ``articles`` row: JSON lists, hashes. Pure, so workers can do it."""
+    record = article.as_record()
+    record["images"] = json.dumps(record["images"], ensure_ascii=False)
+    record["tags"] = json.dumps(record["tags"], ensure_ascii=False)
+    record["content_hash"] = content_hash(record)
+    record["text_hash"] = text_hash(article.text or article.title)
+    return record
 
 
 def normalised_words(text: str) -> list[str]:
@@ -169,9 +180,9 @@ class Store:
         return outcome
 
     def save_articles(
-        self, batch: list[tuple[Article, int | None, int | None]]
+        self, batch: list[tuple[Article | ArticleRecord, int | None, int | None]]
     ) -> list[SaveOutcome]:
-        """``save_article`` for many (article, run_id, capture_id) in one transaction."""
+        """``save_article`` for many (article or its row, run_id, capture_id), one transaction."""
 
         def save_all() -> list[SaveOutcome]:
             return [self._save_article(*entry) for entry in batch]
@@ -180,32 +191,27 @@ class Store:
         return outcomes
 
     def _save_article(
-        self, article: Article, run_id: int | None, capture_id: int | None
+        self, article: Article | ArticleRecord, run_id: int | None, capture_id: int | None
     ) -> SaveOutcome:
-        record = article.as_record()
-        record["images"] = json.dumps(record["images"], ensure_ascii=False)
-        record["tags"] = json.dumps(record["tags"], ensure_ascii=False)
-        record["content_hash"] = content_hash(record)
-        record["text_hash"] = text_hash(article.text or article.title)
+        record = dict(article if isinstance(article, dict) else article_record(article))
         record["capture_id"] = capture_id
-        existing = self._existing_article(article)
-        table = self.db["articles"]
+        fetched_at = record["fetched_at"]
+        existing = self._existing_article(record)
+        table = _Rows(self.db.conn, "articles", "url")
         if existing is None:
-            record.update(
-                first_seen=article.fetched_at, last_seen=article.fetched_at, run_id=run_id
-            )
+            record.update(first_seen=fetched_at, last_seen=fetched_at, run_id=run_id)
             table.insert(record)
             return "new"
         url = existing["url"]
         if existing["content_hash"] == record["content_hash"]:
             if existing["capture_id"] is not None and existing["capture_id"] == capture_id:
-                if existing["extractor"] != article.extractor:  # same result, newer extractor
-                    table.update(url, {"extractor": article.extractor})
+                if existing["extractor"] != record["extractor"]:  # same result, newer extractor
+                    table.update(url, {"extractor": record["extractor"]})
                 return "unchanged"
             table.update(
                 url,
                 {
-                    "last_seen": max(existing["last_seen"] or "", article.fetched_at),
+                    "last_seen": max(existing["last_seen"] or "", fetched_at),
                     "removed_at": None,
                     "removed_status": None,
                 },
@@ -216,10 +222,10 @@ class Store:
             # The same capture read again by a newer extractor: not a change on the site.
             table.update(url, record)
             return "reextracted"
-        if article.fetched_at < existing["fetched_at"]:
+        if fetched_at < existing["fetched_at"]:
             return self._reextract_revision(record, capture_id)
-        self._keep_revision(existing, replaced_at=article.fetched_at)
-        record.update(last_seen=article.fetched_at, run_id=run_id, removed_at=None)
+        self._keep_revision(existing, replaced_at=fetched_at)
+        record.update(last_seen=fetched_at, run_id=run_id, removed_at=None)
         record["removed_status"] = None
         table.update(url, record)
         return "updated"
@@ -227,7 +233,7 @@ class Store:
     def _keep_revision(self, current: dict[str, Any], replaced_at: str) -> None:
         revision = {name: current[name] for name in REVISION_FIELDS}
         revision.update(article_url=current["url"], replaced_at=replaced_at)
-        self.db["article_revisions"].insert(revision)
+        _Rows(self.db.conn, "article_revisions", "id").insert(revision)
 
     def _reextract_revision(self, record: dict[str, Any], capture_id: int | None) -> SaveOutcome:
         """An older capture than the article's current one: refresh the revision it made."""
@@ -243,15 +249,15 @@ class Store:
         )
         return "reextracted"
 
-    def _existing_article(self, article: Article) -> dict[str, Any] | None:
-        rows = list(
-            self.db.query(
-                "SELECT * FROM articles WHERE url = ? "
-                "OR (portal = ? AND article_key = ?) ORDER BY url = ? DESC LIMIT 1",
-                [article.url, article.portal, article.article_key, article.url],
-            )
+    def _existing_article(self, record: ArticleRecord) -> dict[str, Any] | None:
+        url = record["url"]
+        cursor = self.db.conn.execute(
+            "SELECT * FROM articles WHERE url = ? "
+            "OR (portal = ? AND article_key = ?) ORDER BY url = ? DESC LIMIT 1",
+            [url, record["portal"], record["article_key"], url],
         )
-        return rows[0] if rows else None
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row, strict=True)) if row else None
 
     def mark_removed(self, portal: str, url: str, status: int, at: str) -> bool:
         """Mark the article last fetched from ``url`` as removed by the site (404/410).
@@ -350,6 +356,28 @@ class Store:
 
     def run(self, run_id: int) -> dict[str, Any]:
         return dict(self.db["runs"].get(run_id))
+
+
+class _Rows:
+    """Plain INSERT and UPDATE on one table: saving an article is the crawl's hot path, and
+    sqlite-utils' per-call table introspection cost as much as the SQL itself."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str, pk: str) -> None:
+        self.conn, self.table, self.pk = conn, table, pk
+
+    def insert(self, record: dict[str, Any]) -> None:
+        names = ", ".join(f'"{name}"' for name in record)
+        marks = ", ".join("?" for _ in record)
+        self.conn.execute(
+            f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})', [*record.values()]
+        )
+
+    def update(self, key: Any, changes: dict[str, Any]) -> None:
+        assignments = ", ".join(f'"{name}" = ?' for name in changes)
+        self.conn.execute(
+            f'UPDATE "{self.table}" SET {assignments} WHERE "{self.pk}" = ?',
+            [*changes.values(), key],
+        )
 
 
 def _jsonable(stats: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ crawl takes about a minute and a half on one core.
 
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -117,3 +118,17 @@ def test_demo_prints_a_readable_summary(tmp_path):
     for expected in ("Articles per section:", "Newest articles:", "portal-archive stats --db"):
         assert expected in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_reextract_rebuilds_the_hanoi_articles_identically(full_crawl, tmp_path):
+    db = tmp_path / "hanoi.db"
+    shutil.copy(full_crawl[0], db)
+    shutil.copytree(full_crawl[0].with_name("hanoi-warc"), tmp_path / "hanoi-warc")
+    every_row = "SELECT * FROM articles ORDER BY url"
+    before = rows(db, every_row)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DELETE FROM articles")
+    result = portal_archive("reextract", "--db", str(db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert rows(db, every_row) == before
+    assert f"{len(before)} new" in result.stdout and "0 failed" in result.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 
@@ -29,10 +29,14 @@ class Article:
     images: tuple[dict[str, str | None], ...] = field(default=())  # src, alt, caption
 
     def as_record(self) -> dict[str, Any]:
-        record = asdict(self)
+        # Not dataclasses.asdict: its deep copy was half the cost of saving an article.
+        record = {name: getattr(self, name) for name in _FIELDS}
         record["tags"] = list(self.tags)
         record["images"] = [dict(image) for image in self.images]
         return record
+
+
+_FIELDS = tuple(f.name for f in fields(Article))
 
 
 class NotAnArticle(Exception):
