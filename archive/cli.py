@@ -372,6 +372,45 @@ def reextract(
         click.echo(f"  failed: {url}: {error}", err=True)
 
 
+@cli.command()
+@db_option()
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.1, 1.0),
+    help="Estimated Jaccard similarity of word 5-shingles from which two texts are near "
+    "duplicates (default 0.6: one paragraph of five dropped still matches).",
+)
+@click.option("--show", type=click.IntRange(min=0), default=5, show_default=True)
+def dedupe(db_path: str, threshold: float | None, show: int) -> None:
+    """Group exact and near-duplicate articles (across portals too) into clusters.
+
+    Nothing is deleted: each article gets a cluster_id, each cluster a representative (the first
+    published). Run it after crawls; only new or changed texts are signed again.
+    """
+    from archive.dedupe import dedupe as find_duplicates
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path} (crawl something first)")
+    with _open_store(db_path) as store:
+        try:
+            result = find_duplicates(store, threshold)
+        except StoreError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(
+            f"{result.articles} articles compared ({result.signed} signed now): "
+            f"{result.clusters} duplicate clusters holding {result.clustered_articles} articles, "
+            f"{result.cross_portal} across portals, {result.exact} of identical text."
+        )
+        for cluster_id, size, title, portals in store.db.execute(
+            "SELECT c.id, c.size, a.title, (SELECT group_concat(DISTINCT portal) FROM articles m "
+            "WHERE m.cluster_id = c.id) FROM clusters c "
+            "JOIN articles a ON a.url = c.representative "
+            "ORDER BY c.portals DESC, c.size DESC, c.id LIMIT ?",
+            [show],
+        ):
+            click.echo(f"  cluster {cluster_id}: {size} articles ({portals}): {title}")
+
+
 def _replay_root(portal: Any) -> Path:
     try:
         return replay_root(portal)

@@ -140,6 +140,10 @@ class Store:
             raise
         conn.execute("COMMIT")
 
+    def write(self, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` in one write transaction, retried while another process holds the lock."""
+        return self._write(fn, *args)
+
     @_retry_locked
     def _write(self, fn: Any, *args: Any) -> Any:
         try:

@@ -59,6 +59,9 @@ class SitePlan:
     declared_charset: str | None = None
     options: dict[str, object] = field(default_factory=dict)
     shares: str | None = None  # a site whose articles this one also carries (a move)
+    # (site, share): this site republishes that share of another site's articles of its period,
+    # a day later, under its own ids, without their photos and last paragraph.
+    republishes: tuple[str, float] | None = None
 
 
 def _when(year: int, month: int = 1, day: int = 1) -> datetime:
@@ -75,6 +78,7 @@ SITE_PLANS: dict[str, SitePlan] = {
         REFORM,
         "000",
         Fate("frozen", REFORM),
+        republishes=("baohatinh", 0.25),
     ),
     "honglinh": SitePlan(
         "honglinh.hatinh.gov.vn",
@@ -187,7 +191,48 @@ def build_sites(
             random.Random(seed * 7919 + index), edit_share=0.06, remove_share=0.04
         )
         sites[key] = site
+    for index, (key, plan) in enumerate(SITE_PLANS.items()):
+        if plan.republishes:
+            source, share = plan.republishes
+            sites[key].articles += republished(
+                sites[source],
+                plan,
+                share,
+                random.Random(seed * 31 + index),
+                100_000 + index * 50_000 + 45_000,
+            )
     return {k: v for k, v in sites.items() if only is None or k in only}
+
+
+def republished(
+    source: Site, plan: SitePlan, share: float, rng: random.Random, first_id: int
+) -> list[SimArticle]:
+    """Copies of ``share`` of ``source``'s articles as a town portal republishes a province
+    paper's: a day later, in its own section, under its own id, without photos or last
+    paragraph. Near duplicates, not exact ones."""
+    picked = [
+        a
+        for a in source.articles
+        if not a.seed
+        and plan.start <= a.published < plan.end - timedelta(days=1)
+        and rng.random() < share
+    ]
+    copies = []
+    for n, article in enumerate(picked):
+        paragraphs = [b for b in article.blocks if b.kind == "p"]
+        if len(paragraphs) >= 5:
+            paragraphs = paragraphs[:-1]
+        copies.append(
+            replace(
+                article,
+                id=first_id + n,
+                blocks=tuple(paragraphs),
+                published=article.published + timedelta(days=1),
+                section=plan.sections[0][1],
+                extra={**article.extra, "republished_from": str(article.id)},
+            )
+        )
+    return copies
 
 
 @cache

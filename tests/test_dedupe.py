@@ -1,0 +1,84 @@
+"""Duplicate clusters: the simulator's town portal republishes the provincial paper's articles."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from archive.dedupe import dedupe
+from archive.simulator import DEFAULT_CLOCK, Simulator
+from tests.conftest import make_article
+from tests.simcrawl import crawl
+
+TOWN, PAPER = "hatinhcity", "baohatinh"
+PARAGRAPHS = [
+    f"Đoạn {n}: Ủy ban nhân dân thành phố triển khai kế hoạch số {n}/KH-UBND về chuyển đổi số "
+    f"tại {n + 3} phường, xã, với sự tham gia của các phòng, ban, ngành và đoàn thể liên quan."
+    for n in range(1, 8)
+]
+
+
+def test_exact_near_and_unrelated_texts(store):
+    text = "\n".join(PARAGRAPHS)
+    store.save_article(make_article(url="https://a.gov.vn/1", article_key="1", text=text))
+    store.save_article(  # same words, other spacing and case: an exact duplicate
+        make_article(url="https://a.gov.vn/2", article_key="2", text=text.upper() + "  ")
+    )
+    store.save_article(  # one paragraph less: a near duplicate
+        make_article(url="https://a.gov.vn/3", article_key="3", text="\n".join(PARAGRAPHS[:-1]))
+    )
+    store.save_article(  # half of it: not a duplicate
+        make_article(url="https://a.gov.vn/4", article_key="4", text="\n".join(PARAGRAPHS[:3]))
+    )
+    result = dedupe(store)
+    assert (result.clusters, result.clustered_articles, result.exact) == (1, 3, 0)
+    clustered = {
+        url for (url,) in store.db.execute("SELECT url FROM articles WHERE cluster_id = 1")
+    }
+    assert clustered == {"https://a.gov.vn/1", "https://a.gov.vn/2", "https://a.gov.vn/3"}
+    assert dedupe(store).signed == 0  # signatures are kept; unchanged texts are not signed again
+
+
+@pytest.fixture(scope="module")
+def two_portals(tmp_path_factory):
+    db = tmp_path_factory.mktemp("dedupe") / "archive.db"
+    with Simulator(seed=11, articles=40, only=[TOWN, PAPER]) as sim:
+        sim.set_clock(DEFAULT_CLOCK)
+        for portal in (PAPER, TOWN):
+            result = crawl(sim, portal, db)
+            assert result.returncode == 0, result.stderr[-3000:]
+        town = sim.sites[TOWN]
+        visible_paper = {a.id: a for a in sim.sites[PAPER].visible(DEFAULT_CLOCK)}
+        pairs = {
+            (str(a.id), a.extra["republished_from"])
+            for a in town.visible(DEFAULT_CLOCK)
+            if int(a.extra.get("republished_from", 0)) in visible_paper
+        }
+    return db, pairs
+
+
+def test_republished_articles_cluster_across_the_two_portals(two_portals):
+    db, pairs = two_portals
+    assert len(pairs) >= 3
+    result = subprocess.run(
+        [sys.executable, "-m", "archive", "dedupe", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(db) as conn:
+        members = conn.execute(
+            "SELECT cluster_id, portal, article_key, url FROM articles WHERE cluster_id IS NOT NULL"
+        ).fetchall()
+        representatives = dict(conn.execute("SELECT id, representative FROM clusters"))
+    clusters: dict[int, dict[str, str]] = {}
+    for cluster_id, portal, key, _ in members:
+        clusters.setdefault(cluster_id, {})[portal] = key
+    # Exactly the republished pairs, nothing else (generated articles share phrases, not texts).
+    assert {(c[TOWN], c[PAPER]) for c in clusters.values()} == pairs
+    assert all(len(c) == 2 for c in clusters.values())
+    paper_urls = {url for _, portal, _, url in members if portal == PAPER}
+    assert set(representatives.values()) <= paper_urls  # the original comes first
+    assert f"{len(pairs)} across portals" in result.stdout
