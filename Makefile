@@ -26,6 +26,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench.crawl_hanoi
 	$(BIN)/python -m bench.extraction
+	$(BIN)/python -m bench.reextract
+	$(BIN)/python -m bench.warc_size
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

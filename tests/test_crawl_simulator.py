@@ -82,6 +82,14 @@ def test_faults_cost_nothing_but_the_bomb(sim, tmp_path):
     got = set(stored(db, "honglinh"))
     assert got == {str(a.id) for a in articles} - {str(bombed.id)}
     assert all(f.hits >= 1 for f in faults)
+    with sqlite3.connect(db) as conn:
+        failures = conn.execute(
+            "SELECT url, error, warc_file FROM captures WHERE record_type = 'failure'"
+        ).fetchall()
+    # The dropped connection got no response, so no WARC record, but the index says what failed.
+    dropped_url = f"https://{site.host}{path(dropped)}"
+    assert [(url, warc) for url, _, warc in failures if url == dropped_url] == [(dropped_url, None)]
+    assert all(error for _, error, _ in failures)
 
 
 def test_a_moved_site_is_not_followed_off_its_host(sim, tmp_path):
