@@ -266,15 +266,16 @@ class Store:
     def mark_removed(self, portal: str, url: str, status: int, at: str) -> bool:
         """Mark the article last fetched from ``url`` as removed by the site (404/410).
 
-        Only the URL the article was stored from counts: another section's copy of it answering
-        404 says nothing about the article. Nothing is deleted. True when a row was marked.
+        Only the URL the article was stored from counts: its canonical URL or another section's
+        copy answering 404 (common on mirrors) says nothing about the article. Nothing is
+        deleted. True when a row was marked.
         """
 
         def mark() -> bool:
             cursor = self.db.execute(
                 "UPDATE articles SET removed_at = ?, removed_status = ? "
-                "WHERE portal = ? AND (url = ? OR fetched_url = ?) AND removed_at IS NULL",
-                [at, status, portal, url, url],
+                "WHERE portal = ? AND fetched_url = ? AND removed_at IS NULL",
+                [at, status, portal, url],
             )
             return bool(cursor.rowcount)
 

@@ -6,14 +6,15 @@ crawl takes about a minute and a half on one core.
 
 import json
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 
 import pytest
 
 from crawler.portals import get_portal
+from tests.archives import copy_archive
 from tests.hanoi_mirror import articles, reachable_articles
 
 
@@ -36,7 +37,7 @@ def full_crawl(tmp_path_factory):
 
 
 def rows(db, sql):
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return conn.execute(sql).fetchall()
 
 
@@ -121,9 +122,7 @@ def test_demo_prints_a_readable_summary(tmp_path):
 
 
 def test_reextract_rebuilds_the_hanoi_articles_identically(full_crawl, tmp_path):
-    db = tmp_path / "hanoi.db"
-    shutil.copy(full_crawl[0], db)
-    shutil.copytree(full_crawl[0].with_name("hanoi-warc"), tmp_path / "hanoi-warc")
+    db = copy_archive(full_crawl[0], tmp_path / "hanoi.db")
     every_row = "SELECT * FROM articles ORDER BY url"
     before = rows(db, every_row)
     with sqlite3.connect(db) as conn:

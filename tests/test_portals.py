@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.portals import Portal, UnknownPortalError, all_portals, get_portal
+from crawler.portals import Layout, Portal, Selectors, UnknownPortalError, all_portals, get_portal
 from crawler.portals._base import path_and_query
 from tests.hanoi_mirror import manifest
 
@@ -59,3 +59,34 @@ def test_hanoi_pagination_links_are_listings():
     assert portal.is_listing("/vi/tin-tuc-su-kien.html")
     assert not portal.is_listing("/en/tin-tuc-su-kien.html")
     assert portal.is_denied("/en/tin-tuc-su-kien.html")
+
+
+def test_dated_layouts_follow_the_fetch_time_in_vietnam():
+    paper = get_portal("baohatinh")
+    assert paper.layout_at("2021-06-01T05:00:00+00:00")[0] == "2020"
+    # 31 May 2024, 17:30 UTC is already 1 June in Vietnam: the new design.
+    assert paper.layout_at("2024-05-31T16:59:00+00:00")[0] == "2020"
+    assert paper.layout_at("2024-05-31T17:30:00+00:00")[0] == "2024"
+    assert paper.layout_at(None)[0] == "2024"
+    assert get_portal("honglinh").layout_at("2010-01-01T00:00:00+00:00")[0] == "1"
+    with pytest.raises(ValueError):
+        Layout(name="x", until="June 2024", selectors=Selectors())
+
+
+def test_a_page_is_read_with_the_layout_of_its_fetch_time():
+    """The same old-CMS page: the 2020 selectors when fetched in 2021; from 2024 on, the
+    current layout's selectors match nothing on it and the generic extractor takes over."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    from pipelines.extraction import extract_article
+
+    case = Path(__file__).parent / "fixtures" / "portals" / "baohatinh" / "seed"
+    meta = json.loads((case / "meta.json").read_text(encoding="utf-8"))
+    body = gzip.decompress((case / "page.html.gz").read_bytes())
+    paper = get_portal("baohatinh")
+    then = extract_article(meta["url"], body, meta["headers"], meta["fetched_at"], paper)
+    later = extract_article(meta["url"], body, meta["headers"], "2025-01-01T00:00:00+00:00", paper)
+    assert then.extractor.endswith(":selectors:baohatinh@2020")
+    assert later.extractor.endswith(":trafilatura:baohatinh@2024")

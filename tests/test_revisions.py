@@ -1,6 +1,5 @@
 """Re-crawls on the simulator: edits become revisions, removals are marked, nothing is deleted."""
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -9,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from archive.simulator import DEFAULT_CLOCK, Simulator
+from tests.archives import copy_archive
 from tests.simcrawl import crawl, last_run_stats
 
 PORTAL = "baohatinh"
@@ -107,9 +107,7 @@ def reextract(db, *extra):
 
 
 def test_reextract_rebuilds_articles_revisions_and_removals_from_warc_alone(recrawled, tmp_path):
-    db = tmp_path / "archive.db"
-    shutil.copy(recrawled[0], db)
-    shutil.copytree(recrawled[0].with_name("archive-warc"), tmp_path / "archive-warc")
+    db = copy_archive(recrawled[0], tmp_path / "archive.db")
     before = snapshot(db)
     with sqlite3.connect(db) as conn:
         conn.execute("DELETE FROM articles")
@@ -129,8 +127,7 @@ def test_reextract_rebuilds_articles_revisions_and_removals_from_warc_alone(recr
 
 
 def test_reextract_says_what_is_missing(recrawled, tmp_path):
-    db = tmp_path / "archive.db"
-    shutil.copy(recrawled[0], db)  # without its WARC files
+    db = copy_archive(recrawled[0], tmp_path / "archive.db", with_warc=False)
     result = reextract(db)
     assert result.returncode == 1
     assert "WARC file(s) missing" in result.stderr and "Traceback" not in result.stderr
