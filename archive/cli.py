@@ -429,6 +429,7 @@ def _crawl(
     portal = _portal(portal_id)
     with _open_store(db_path) as store:  # fail early, before any fetching, on an unusable path
         recheck_urls = store.article_urls(portal.id) if recheck else []
+        known = store.known_articles(portal.id)
     if fetch_base is None and portal.replay is not None:
         _replay_root(portal)
     started = time.monotonic()
@@ -440,6 +441,7 @@ def _crawl(
             fetch_base=fetch_base,
             log_level="INFO" if verbose else "WARNING",
             recheck=recheck_urls,
+            known=known,
         )
     except (MissingDataError, StoreError) as error:
         raise click.ClickException(str(error)) from None

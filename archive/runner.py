@@ -105,12 +105,14 @@ def run_crawl(
     log_level: str = "WARNING",
     progress: bool = True,
     recheck: list[str] | None = None,
+    known: set[str] | None = None,
 ) -> CrawlResult:
     """Crawl ``portal`` into ``db_path``.
 
     Without ``fetch_base``, a portal with an offline mirror is crawled from a replay server
     started here; any other portal is fetched from its real origin. ``recheck``: stored article
-    URLs to fetch again whatever the listings link to.
+    URLs to fetch again whatever the listings link to. ``known``: the archive's articles of this
+    portal (Store.known_articles), not fetched again.
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -125,7 +127,7 @@ def run_crawl(
         process = AsyncCrawlerProcess(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)
-        process.crawl(crawler, portal=portal)
+        process.crawl(crawler, portal=portal, known=known or set())
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlResult(

@@ -282,6 +282,16 @@ class Store:
         marked: bool = self._write(mark)
         return marked
 
+    def known_articles(self, portal: str) -> set[str]:
+        """What identifies ``portal``'s stored articles to the spider: article ids, and URLs
+        (canonical and fetched) for articles without one."""
+        known: set[str] = set()
+        for key, url, fetched_url in self.db.execute(
+            "SELECT article_key, url, fetched_url FROM articles WHERE portal = ?", [portal]
+        ):
+            known.update((key,) if key else (url, fetched_url))
+        return known
+
     def article_urls(self, portal: str, include_removed: bool = False) -> list[str]:
         """Where each stored article of ``portal`` was last fetched (to re-check it)."""
         removed = "" if include_removed else " AND removed_at IS NULL"

@@ -8,7 +8,8 @@ Traps it refuses: anything the declaration denies (print views, language switche
 segments repeat (``/en/en/…``), over-long URLs, other hosts. The same article linked under several
 sections is fetched once, by the portal's article id.
 
-Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT, ARCHIVE_RECHECK_URLS.
+Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT, ARCHIVE_RECHECK_URLS,
+ARCHIVE_STALE_LISTING_LIMIT. The runner passes the archive's known articles (``known``).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class PortalSpider(scrapy.Spider):
         fetch_base: str | None = None,
         limit: int | str = 0,
         recheck: list[str] | None = None,
+        known: set[str] | None = None,
+        stale_listing_limit: int | str = 1,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -63,6 +66,12 @@ class PortalSpider(scrapy.Spider):
         self.articles_requested = 0
         # Stored articles to fetch again whatever the listings say (to see edits and removals).
         self.recheck = list(recheck or [])
+        # Article ids (or URLs, for portals without ids) already in the archive: not fetched
+        # again, so a scheduled crawl costs what is new, not what is stored.
+        self.known = set(known or ())
+        # Pagination is followed from a listing page only while fewer than this many listing
+        # pages in a row brought no new article (0: always follow, as a backfill does).
+        self.stale_listing_limit = int(stale_listing_limit or 0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -71,15 +80,17 @@ class PortalSpider(scrapy.Spider):
         kwargs.setdefault("fetch_base", settings.get("ARCHIVE_FETCH_BASE"))
         kwargs.setdefault("limit", settings.getint("ARCHIVE_ARTICLE_LIMIT"))
         kwargs.setdefault("recheck", settings.getlist("ARCHIVE_RECHECK_URLS"))
+        kwargs.setdefault("stale_listing_limit", settings.getint("ARCHIVE_STALE_LISTING_LIMIT"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for path in self.portal.start_paths:
-            yield scrapy.Request(self.fetch_base + path, callback=self.parse, dont_filter=True)
+            # Not dont_filter: a link back to the home page must not fetch it again.
+            yield scrapy.Request(self.fetch_base + path, callback=self.parse, meta={"start": True})
         for url in self.recheck:
             self._count("portal/article/recheck")
-            request = self._follow(rebase(url, self.fetch_base))
+            request = self._follow(rebase(url, self.fetch_base), recheck=True)
             if request is not None:
                 yield request
 
@@ -100,12 +111,43 @@ class PortalSpider(scrapy.Spider):
                 fetched_at=fetched_at,
                 capture_id=capture_id,
             )
-        for link in self.links.extract_links(response):
-            request = self._follow(link.url)
-            if request is not None:
-                yield request
+            yield from self._links(response, stale=0)
+            return
+        yield from self._links(response, stale=response.meta.get("stale", 0))
 
-    def _follow(self, url: str) -> scrapy.Request | None:
+    def _links(self, response: Response, stale: int) -> Iterator[scrapy.Request]:
+        """Article requests first; then listings, unless too many listing pages in a row
+        brought nothing new (a start page always leads on: sections hang from it)."""
+        listings, new_articles = [], 0
+        for link in self.links.extract_links(response):
+            new_articles += self._unknown_article(link.url)
+            request = self._follow(link.url)
+            if request is None:
+                continue
+            if request.meta.get("article_key", False) is not False:
+                yield request
+            else:
+                listings.append(request)
+        from_article = self.portal.is_article(response.url) or response.meta.get("start")
+        stale = 0 if new_articles or from_article else stale + 1
+        if self.stale_listing_limit and stale >= self.stale_listing_limit:
+            if listings:
+                self._count("portal/listing/stale_stop")
+            return
+        for request in listings:
+            request.meta["stale"] = stale
+            yield request
+
+    def _unknown_article(self, url: str) -> bool:
+        """Whether ``url`` is an article the archive did not hold when this crawl started
+        (already requested in this crawl or not: a listing showing it still brings news)."""
+        url = canonical_url(url)
+        if not self.portal.is_article(url):
+            return False
+        key = self.portal.article_key(url)
+        return (key or rebase(url, self.portal.origin)) not in self.known
+
+    def _follow(self, url: str, recheck: bool = False) -> scrapy.Request | None:
         host = urlsplit(url).netloc
         if host == self.portal.host and self.fetch_base != self.portal.origin:
             # An absolute link (or <base href>) to the real site, seen through a local copy.
@@ -122,7 +164,7 @@ class PortalSpider(scrapy.Spider):
             self._count(f"portal/links/trap/{reason}")
             return None
         if self.portal.is_article(url):
-            return self._article_request(url)
+            return self._article_request(url, recheck)
         if self.portal.is_listing(url):
             if self._limit_reached():
                 return None
@@ -131,10 +173,13 @@ class PortalSpider(scrapy.Spider):
         self._count("portal/links/ignored")
         return None
 
-    def _article_request(self, url: str) -> scrapy.Request | None:
+    def _article_request(self, url: str, recheck: bool = False) -> scrapy.Request | None:
         if url in self.failed_urls:
             return None
         key = self.portal.article_key(url)
+        if not recheck and self.known and (key or rebase(url, self.portal.origin)) in self.known:
+            self._count("portal/article/known")
+            return None
         if key is not None:
             if key in self.article_keys:
                 self._count("portal/article/duplicate_key")
