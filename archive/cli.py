@@ -15,12 +15,19 @@ from typing import Any
 
 import click
 
+from archive.locks import LockedError, portal_lock
 from archive.runner import CrawlResult, MissingDataError, replay_root, run_crawl
 from archive.store import Store, StoreError, now_iso
 from archive.summary import format_table, newest_titles, portal_stats, sections
 
 DEMO_PORTAL = "hanoi-sotttt"
-EXIT_CRAWL_FAILED = 1
+EXIT_CRAWL_FAILED = 1  # also: every portal of a multi-portal crawl failed
+EXIT_PARTIAL = 3  # some portals failed, the others were crawled
+EXIT_LOCKED = 75  # EX_TEMPFAIL: the same crawl is already running; cron can try later
+
+
+class LockedCrawl(click.ClickException):
+    exit_code = EXIT_LOCKED
 
 
 def db_option(default: str = "portal-archive.db") -> Callable[[Any], Any]:
@@ -77,33 +84,121 @@ def portals() -> None:
 
 
 @cli.command()
-@click.argument("portal_id", metavar="PORTAL")
+@click.argument("portal_ids", nargs=-1, metavar="[PORTAL]...")
+@click.option("--all", "every_portal", is_flag=True, help="Crawl every declared portal.")
 @db_option()
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
 @click.option(
     "--fetch-base",
-    metavar="URL",
-    help="Fetch from this scheme://host:port (a local mirror) instead of the portal's origin.",
+    "fetch_bases",
+    multiple=True,
+    metavar="[PORTAL=]URL",
+    help="Fetch from this scheme://host:port (a local mirror or simulator) instead of the "
+    "portal's origin; with several portals, one PORTAL=URL per portal (repeatable).",
 )
 @click.option(
     "--recheck",
     is_flag=True,
     help="Also fetch every stored article again, to record edits and removals (404/410).",
 )
+@click.option(
+    "--parallel",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="With several portals: how many to crawl at once (each in its own process).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
-    portal_id: str,
+    portal_ids: tuple[str, ...],
+    every_portal: bool,
     db_path: str,
     limit: int,
-    fetch_base: str | None,
+    fetch_bases: tuple[str, ...],
     recheck: bool,
+    parallel: int,
     verbose: bool,
 ) -> None:
-    """Crawl PORTAL into the archive and print what changed."""
-    result = _crawl(portal_id, db_path, limit, fetch_base, verbose, recheck)
-    _print_crawl(result)
-    if not result.ok:
-        sys.exit(EXIT_CRAWL_FAILED)
+    """Crawl PORTAL(s) into the archive and print what changed.
+
+    Only what is new is fetched: stored articles are not fetched again (unless --recheck) and
+    listing pages are followed until one brings nothing new. Safe to run from cron: a crawl of
+    a portal already running into the same archive is not started twice. Exit status: 0 all
+    crawled, 1 all failed, 3 some failed, 75 everything was already running.
+    """
+    from crawler.portals import all_portals
+
+    if every_portal and portal_ids:
+        raise click.UsageError("give portals or --all, not both")
+    ids = list(all_portals()) if every_portal else list(dict.fromkeys(portal_ids))
+    if not ids:
+        raise click.UsageError("name at least one portal (see `portal-archive portals`) or --all")
+    for portal_id in ids:
+        _portal(portal_id)
+    bases = _fetch_bases(fetch_bases, ids)
+    if len(ids) == 1:
+        result = _crawl(ids[0], db_path, limit, bases.get(ids[0]), verbose, recheck)
+        _print_crawl(result)
+        if not result.ok:
+            sys.exit(EXIT_CRAWL_FAILED)
+        return
+    _crawl_many(ids, db_path, limit, bases, recheck, parallel)
+
+
+def _fetch_bases(values: tuple[str, ...], ids: list[str]) -> dict[str, str]:
+    bases: dict[str, str] = {}
+    for value in values:
+        portal_id, separator, url = value.partition("=")
+        if not separator:
+            if len(ids) > 1:
+                raise click.UsageError("with several portals, write --fetch-base PORTAL=URL")
+            portal_id, url = ids[0], value
+        if portal_id not in ids:
+            raise click.UsageError(f"--fetch-base names {portal_id!r}, which is not being crawled")
+        bases[portal_id] = url
+    return bases
+
+
+def _crawl_many(
+    ids: list[str],
+    db_path: str,
+    limit: int,
+    bases: dict[str, str],
+    recheck: bool,
+    parallel: int,
+) -> None:
+    """Each portal in its own process (Scrapy's reactor runs once per process, and one portal
+    failing must not stop the others), ``parallel`` at a time."""
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    _open_store(db_path).close()
+
+    def run(portal_id: str) -> tuple[str, int, str]:
+        command = [sys.executable, "-m", "archive", "crawl", portal_id, "--db", db_path]
+        command += ["--limit", str(limit)] if limit else []
+        command += ["--fetch-base", bases[portal_id]] if portal_id in bases else []
+        command += ["--recheck"] if recheck else []
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return portal_id, done.returncode, (done.stdout + done.stderr).strip()
+
+    outcomes: dict[str, int] = {}
+    with ThreadPoolExecutor(parallel) as pool:
+        for portal_id, code, output in pool.map(run, ids):
+            outcomes[portal_id] = code
+            click.echo(f"== {portal_id} (exit {code})")
+            click.echo("\n".join("   " + line for line in output.splitlines() if line.strip()))
+    failed = [p for p, code in outcomes.items() if code not in (0, EXIT_LOCKED)]
+    locked = [p for p, code in outcomes.items() if code == EXIT_LOCKED]
+    click.echo(
+        f"\n{len(ids)} portals: {len(ids) - len(failed) - len(locked)} crawled, "
+        f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}, "
+        f"{len(locked)} already running elsewhere"
+    )
+    if len(locked) == len(ids):
+        sys.exit(EXIT_LOCKED)
+    if failed:
+        sys.exit(EXIT_CRAWL_FAILED if len(failed) + len(locked) == len(ids) else EXIT_PARTIAL)
 
 
 @cli.command()
@@ -427,22 +522,26 @@ def _crawl(
     recheck: bool = False,
 ) -> CrawlResult:
     portal = _portal(portal_id)
-    with _open_store(db_path) as store:  # fail early, before any fetching, on an unusable path
-        recheck_urls = store.article_urls(portal.id) if recheck else []
-        known = store.known_articles(portal.id)
+    _open_store(db_path).close()  # fail early, before any fetching, on an unusable path
     if fetch_base is None and portal.replay is not None:
         _replay_root(portal)
     started = time.monotonic()
     try:
-        result = run_crawl(
-            portal,
-            db_path,
-            limit=limit,
-            fetch_base=fetch_base,
-            log_level="INFO" if verbose else "WARNING",
-            recheck=recheck_urls,
-            known=known,
-        )
+        with portal_lock(db_path, portal.id):
+            with _open_store(db_path) as store:
+                recheck_urls = store.article_urls(portal.id) if recheck else []
+                known = store.known_articles(portal.id)
+            result = run_crawl(
+                portal,
+                db_path,
+                limit=limit,
+                fetch_base=fetch_base,
+                log_level="INFO" if verbose else "WARNING",
+                recheck=recheck_urls,
+                known=known,
+            )
+    except LockedError as error:
+        raise LockedCrawl(str(error)) from None
     except (MissingDataError, StoreError) as error:
         raise click.ClickException(str(error)) from None
     result.stats["elapsed_seconds"] = round(time.monotonic() - started, 1)
@@ -456,6 +555,8 @@ def _print_crawl(result: CrawlResult) -> None:
     unchanged = s.get("archive/articles/unchanged", 0)
     removed = s.get("archive/articles/removed", 0)
     outcome = "finished" if result.ok else f"ENDED: {result.finish_reason}"
+    if not s.get("response_received_count", 0):
+        outcome = f"FAILED: no answer from {result.fetched_from} (the site may be down or gone)"
     click.echo(
         f"\nCrawl of {result.portal} {outcome}"
         f" in {s.get('elapsed_seconds', 0)} s (run {result.run_id}, fetched from "

@@ -56,7 +56,9 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        return self.finish_reason in ("finished", "closespider_itemcount")
+        """Finished, and the site answered at least once (a dead site is a failed crawl)."""
+        finished = self.finish_reason in ("finished", "closespider_itemcount")
+        return finished and self.stats.get("response_received_count", 0) > 0
 
 
 def is_loopback(url: str) -> bool:

@@ -73,6 +73,8 @@ class StorePipeline:
             return
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         status = "failed" if self.failure else reason
+        if status == "finished" and not stats.get("response_received_count"):
+            status = "no_response"  # the site is down or gone: not a successful run
         try:
             self.store.finish_run(self.run_id, status, stats)
         except StoreError as error:
