@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -529,7 +530,7 @@ def _crawl(
     try:
         with portal_lock(db_path, portal.id):
             with _open_store(db_path) as store:
-                recheck_urls = store.article_urls(portal.id) if recheck else []
+                recheck_urls = _recheck_targets(store, portal, everything=recheck)
                 known = store.known_articles(portal.id)
             result = run_crawl(
                 portal,
@@ -548,6 +549,23 @@ def _crawl(
     return result
 
 
+def _recheck_targets(store: Store, portal: Any, everything: bool) -> list[Any]:
+    """Every stored article with --recheck; else the recent ones the portal's revisit policy
+    says are due."""
+    if everything:
+        return store.recheck_targets(portal.id)
+    now = datetime.now(UTC)
+    return store.recheck_targets(
+        portal.id,
+        first_seen_after=(now - timedelta(days=portal.revisit.recent_days)).isoformat(
+            timespec="seconds"
+        ),
+        last_seen_before=(now - timedelta(hours=portal.revisit.every_hours)).isoformat(
+            timespec="seconds"
+        ),
+    )
+
+
 def _print_crawl(result: CrawlResult) -> None:
     s = result.stats
     new = s.get("archive/articles/new", 0)
@@ -564,7 +582,8 @@ def _print_crawl(result: CrawlResult) -> None:
     )
     click.echo(
         f"  pages fetched: {s.get('response_received_count', 0)}"
-        f"   articles: {new} new, {updated} updated, {unchanged} unchanged, "
+        f"   articles: {new} new, {updated} updated, "
+        f"{unchanged + s.get('archive/articles/not_modified', 0)} unchanged, "
         f"{removed} removed by the site"
     )
     skipped = {

@@ -149,11 +149,17 @@ def _m004_revisions_removals_duplicates(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_validators(db: sqlite_utils.Database) -> None:
+    db["captures"].add_column("etag", str)  # for conditional re-fetches (If-None-Match)
+    db["captures"].add_column("last_modified", str)  # (If-Modified-Since)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
     _m003_captures,
     _m004_revisions_removals_duplicates,
+    _m005_validators,
 ]
 
 

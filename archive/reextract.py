@@ -37,7 +37,7 @@ class CaptureJob:
     offset: int
     fetched_at: str
     run_id: int | None
-    status: int = 200  # 404/410: the site had removed the article; nothing to extract
+    status: int = 200  # 304: seen unchanged; 404/410: removed by the site. Nothing to extract.
 
 
 @dataclass
@@ -59,7 +59,8 @@ def capture_jobs(
     changed_only: bool = False,
     portals: dict[str, Portal] | None = None,
 ) -> list[CaptureJob]:
-    """The article captures to re-extract, oldest first, with the 404/410s that mark removals.
+    """The article captures to re-extract, oldest first, with the 304s (seen unchanged) and
+    404/410s (removed) that tell the article's story between them.
 
     ``since``: captures fetched on or after this date. ``changed_only``: skip captures whose
     article (or revision, or the article stored from the same URL) was extracted by this very
@@ -77,7 +78,7 @@ def capture_jobs(
         LEFT JOIN articles a ON a.capture_id = c.id
         LEFT JOIN article_revisions r ON r.capture_id = c.id
         LEFT JOIN articles same_url ON same_url.fetched_url = c.url
-        WHERE c.record_type IN ('response', 'revisit') AND (c.status IN (404, 410) OR (
+        WHERE c.record_type IN ('response', 'revisit') AND (c.status IN (304, 404, 410) OR (
             c.status = 200
             AND (c.content_type LIKE '%html%' OR coalesce(c.content_type, '') = '')))
           AND (:portal IS NULL OR c.portal = :portal)
@@ -129,9 +130,13 @@ def reextract(
     result = ReextractResult(captures=len(jobs))
     batch: list[tuple[ArticleRecord, int | None, int | None]] = []
     for job, outcome in _extracted(jobs, workers, portals):
-        if outcome is None:  # a 404/410, in its place among the saves
+        if outcome is None:  # a 304 or 404/410, in its place among the saves
             _save(store, batch, result)
-            if store.mark_removed(job.portal, job.url, job.status, job.fetched_at):
+            if job.status == 304 and store.touch(job.portal, job.url, job.fetched_at):
+                result.count("not_modified")
+            elif job.status != 304 and store.mark_removed(
+                job.portal, job.url, job.status, job.fetched_at
+            ):
                 result.count("removed")
         elif isinstance(outcome, dict):
             batch.append((outcome, job.run_id, job.capture_id))

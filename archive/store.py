@@ -292,13 +292,34 @@ class Store:
             known.update((key,) if key else (url, fetched_url))
         return known
 
-    def article_urls(self, portal: str, include_removed: bool = False) -> list[str]:
-        """Where each stored article of ``portal`` was last fetched (to re-check it)."""
-        removed = "" if include_removed else " AND removed_at IS NULL"
+    def recheck_targets(
+        self, portal: str, first_seen_after: str | None = None, last_seen_before: str | None = None
+    ) -> list[tuple[str, str | None, str | None]]:
+        """(URL, ETag, Last-Modified) of stored, not removed articles of ``portal`` to re-fetch:
+        all of them, or those first seen after one time and not seen since another (a revisit
+        policy). The validators make the re-fetch conditional."""
         rows = self.db.execute(
-            f"SELECT fetched_url FROM articles WHERE portal = ?{removed} ORDER BY url", [portal]
+            "SELECT a.fetched_url, c.etag, c.last_modified FROM articles a "
+            "LEFT JOIN captures c ON c.id = a.capture_id WHERE a.portal = ? "
+            "AND a.removed_at IS NULL AND (? IS NULL OR a.first_seen > ?) "
+            "AND (? IS NULL OR a.last_seen < ?) ORDER BY a.url",
+            [portal, first_seen_after, first_seen_after, last_seen_before, last_seen_before],
         ).fetchall()
-        return [row[0] for row in rows]
+        return [(url, etag, modified) for url, etag, modified in rows]
+
+    def touch(self, portal: str, url: str, at: str) -> bool:
+        """The article stored from ``url`` was seen unchanged at ``at`` (a 304 answer)."""
+
+        def seen() -> bool:
+            cursor = self.db.execute(
+                "UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?), "
+                "removed_at = NULL, removed_status = NULL WHERE portal = ? AND fetched_url = ?",
+                [at, portal, url],
+            )
+            return bool(cursor.rowcount)
+
+        touched: bool = self._write(seen)
+        return touched
 
     def count_articles(self, portal: str | None = None) -> int:
         if portal is None:

@@ -32,3 +32,12 @@ class GonePage:
     url: str  # under the portal's real origin
     status: int
     fetched_at: str
+
+
+@dataclass
+class UnchangedPage:
+    """A stored article re-fetched conditionally and answered 304 Not Modified."""
+
+    portal: str
+    url: str  # under the portal's real origin
+    fetched_at: str

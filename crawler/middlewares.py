@@ -125,6 +125,8 @@ class WarcCaptureMiddleware:
                 "run_id": self._run_id(),
                 "portal": portal.id if portal else None,
                 "redirect_url": _absolute(response.url, location, portal) if location else None,
+                "etag": _header(response, b"ETag"),
+                "last_modified": _header(response, b"Last-Modified"),
             }
         )
         # The spider stamps the page with this capture, so crawl and reextract agree on it.
@@ -160,6 +162,11 @@ class WarcCaptureMiddleware:
 
 
 _KNOWN = {status.value for status in HTTPStatus}
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _absolute(url: str, location: bytes, portal: Portal | None) -> str:

@@ -14,7 +14,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.store import Store, StoreError
-from crawler.items import GonePage
+from crawler.items import GonePage, UnchangedPage
 from crawler.portals import Portal
 from pipelines.extract import ExtractedArticle
 
@@ -53,6 +53,9 @@ class StorePipeline:
         try:
             if isinstance(item, ExtractedArticle):
                 outcome = self.store.save_article(item.article, self.run_id, item.capture_id)
+            elif isinstance(item, UnchangedPage):
+                seen = self.store.touch(item.portal, item.url, item.fetched_at)
+                outcome = "not_modified" if seen else "not_modified_not_stored"
             elif isinstance(item, GonePage):
                 gone = (item.portal, item.url, item.status, item.fetched_at)
                 outcome = "removed" if self.store.mark_removed(*gone) else "gone_not_stored"

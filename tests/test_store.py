@@ -112,3 +112,29 @@ def test_an_archive_from_an_older_version_is_migrated(tmp_path):
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.save_article(make_article(author_unit="Văn phòng Thành ủy")) == "new"
         assert store.db["articles"].get(make_article().url)["author_unit"] == "Văn phòng Thành ủy"
+
+
+def test_recheck_targets_follow_the_revisit_policy(store):
+    def saved(key, first_seen):
+        url = f"https://honglinh.hatinh.gov.vn/portal/pages/a-{key}.aspx"
+        store.save_article(
+            make_article(url=url, fetched_url=url, article_key=key, fetched_at=first_seen)
+        )
+        return url
+
+    old = saved("1", "2025-01-01T00:00:00+00:00")
+    recent_seen = saved("2", "2025-06-10T00:00:00+00:00")
+    recent_due = saved("3", "2025-06-05T00:00:00+00:00")
+    store.touch("honglinh", recent_seen, "2025-06-14T20:00:00+00:00")
+    gone = saved("4", "2025-06-06T00:00:00+00:00")
+    store.mark_removed("honglinh", gone, 410, "2025-06-07T00:00:00+00:00")
+    # Policy at 2025-06-15 00:00: first seen in the last 14 days, not seen for 24 hours.
+    due = store.recheck_targets(
+        "honglinh", "2025-06-01T00:00:00+00:00", "2025-06-14T00:00:00+00:00"
+    )
+    assert [url for url, _, _ in due] == [recent_due]
+    assert {url for url, _, _ in store.recheck_targets("honglinh")} == {
+        old,
+        recent_seen,
+        recent_due,
+    }

@@ -12,6 +12,7 @@ injected on demand. Everything is deterministic from a seed.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import random
 import socket
 import threading
@@ -385,6 +386,16 @@ class _SiteHandler(BaseHTTPRequestHandler):
 
     def _send(self, reply: Reply, send_body: bool) -> None:
         body = self._encode(reply)
+        if reply.status == 200 and reply.content_type == "text/html":
+            # Strong validators, as IIS sends them: a conditional GET of an unchanged page is
+            # answered 304 with no body.
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            reply = replace(reply, headers={**reply.headers, "ETag": etag})
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)

@@ -11,11 +11,12 @@ import pkgutil
 from functools import cache
 from urllib.parse import urlsplit
 
-from crawler.portals._base import Layout, Portal, Selectors
+from crawler.portals._base import Layout, Portal, Revisit, Selectors
 
 __all__ = [
     "Layout",
     "Portal",
+    "Revisit",
     "Selectors",
     "UnknownPortalError",
     "all_portals",

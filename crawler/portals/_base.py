@@ -55,6 +55,19 @@ class Layout:
 
 
 @dataclass(frozen=True)
+class Revisit:
+    """How scheduled crawls re-check a portal's recent articles for edits and removals.
+
+    Articles first archived in the last ``recent_days`` are fetched again (conditionally: an
+    unchanged page costs a 304) once they have not been seen for ``every_hours``. Older articles
+    are re-checked only on ``crawl --recheck``.
+    """
+
+    recent_days: int = 14
+    every_hours: int = 24
+
+
+@dataclass(frozen=True)
 class Portal:
     """One crawlable portal.
 
@@ -81,6 +94,7 @@ class Portal:
     selectors: Selectors = field(default_factory=Selectors)
     layout: str = "1"  # name of the current design, the one ``selectors`` describe
     earlier_layouts: tuple[Layout, ...] = ()
+    revisit: Revisit = field(default_factory=Revisit)
     language: str = "vi"
     province_after_2025: str | None = None
     replay: str | None = None  # folder under shared/data holding an offline mirror of the portal

@@ -24,7 +24,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.items import GonePage, RawPage
+from crawler.items import GonePage, RawPage, UnchangedPage
 from crawler.portals import Portal, get_portal
 from crawler.urls import canonical_url, rebase, trap_reason
 
@@ -44,7 +44,7 @@ class PortalSpider(scrapy.Spider):
         portal: str | Portal | None = None,
         fetch_base: str | None = None,
         limit: int | str = 0,
-        recheck: list[str] | None = None,
+        recheck: list[Any] | None = None,
         known: set[str] | None = None,
         stale_listing_limit: int | str = 1,
         **kwargs: Any,
@@ -64,7 +64,8 @@ class PortalSpider(scrapy.Spider):
         self.alternates: dict[str, list[str]] = {}
         self.failed_urls: set[str] = set()  # article URLs that failed: not worth a second try
         self.articles_requested = 0
-        # Stored articles to fetch again whatever the listings say (to see edits and removals).
+        # Stored articles to fetch again whatever the listings say (to see edits and removals):
+        # URLs, or (URL, ETag, Last-Modified) for a conditional request.
         self.recheck = list(recheck or [])
         # Article ids (or URLs, for portals without ids) already in the archive: not fetched
         # again, so a scheduled crawl costs what is new, not what is stored.
@@ -88,13 +89,30 @@ class PortalSpider(scrapy.Spider):
         for path in self.portal.start_paths:
             # Not dont_filter: a link back to the home page must not fetch it again.
             yield scrapy.Request(self.fetch_base + path, callback=self.parse, meta={"start": True})
-        for url in self.recheck:
+        for entry in self.recheck:
+            url, etag, modified = (entry, None, None) if isinstance(entry, str) else entry
             self._count("portal/article/recheck")
             request = self._follow(rebase(url, self.fetch_base), recheck=True)
-            if request is not None:
-                yield request
+            if request is None:
+                continue
+            # Conditional: an unchanged page costs a 304 and no body.
+            if etag:
+                request.headers["If-None-Match"] = etag
+            if modified:
+                request.headers["If-Modified-Since"] = modified
+            request.meta["handle_httpstatus_list"] = [304]
+            yield request
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[RawPage | scrapy.Request]:
+    def parse(
+        self, response: Response, **kwargs: Any
+    ) -> Iterator[RawPage | UnchangedPage | scrapy.Request]:
+        if response.status == 304:
+            self._count("portal/article/not_modified")
+            _, fetched_at = response.meta.get("archive_capture") or (None, _now())
+            yield UnchangedPage(
+                self.portal.id, rebase(response.url, self.portal.origin), fetched_at
+            )
+            return
         if not isinstance(response, HtmlResponse):
             self._count("portal/response/not_html")
             return
