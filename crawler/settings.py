@@ -34,6 +34,11 @@ LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.StayOnHostMiddleware": 40,  # before offsite (50) and robots.txt (100)
+    # RFC 9309 where Scrapy differs (5xx robots.txt disallows, Crawl-delay), and Retry-After.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.politeness.RobotsPolicyMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.politeness.RetryAfterMiddleware": 550,
     "crawler.middlewares.WarcCaptureMiddleware": 950,  # next to the downloader: raw responses
 }
 ITEM_PIPELINES = {
@@ -59,6 +64,8 @@ ARCHIVE_WARC_DIR = None  # default: "<database name>-warc/" beside the database
 ARCHIVE_WARC_MAX_BYTES = 1024**3  # rotate WARC files at 1 GiB
 
 # Applied on top of the above only when every request goes to 127.0.0.1 (replay, simulator, tests).
+RETRY_AFTER_MAX = 600  # seconds; a site asking for a longer wait is left alone this run
+
 LOOPBACK_SETTINGS = {
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,

@@ -64,7 +64,10 @@ class Family:
     def route(self, site: Site, now: datetime, path: str, raw_query: str) -> Reply:
         query = parse_qs(raw_query, keep_blank_values=True)
         if path == "/robots.txt":
-            return Reply(200, self.robots(site), content_type="text/plain")
+            rules = self.robots(site)
+            if site.options.get("crawl_delay"):  # inside the "User-agent: *" group
+                rules = rules.replace("\n", f"\nCrawl-delay: {site.options['crawl_delay']}\n", 1)
+            return Reply(200, rules, content_type="text/plain")
         article_id = self.article_id(path, query)
         if article_id is not None:
             article, status = site.find(article_id, now)

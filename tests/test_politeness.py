@@ -1,0 +1,82 @@
+"""Politeness beyond Scrapy's defaults, on the simulator: Retry-After, robots.txt errors,
+Crawl-delay."""
+
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+
+import pytest
+
+from archive.simulator import DEFAULT_CLOCK, Fault, Simulator
+from crawler.politeness import retry_after_seconds
+from tests.simcrawl import crawl, last_run_stats, stored
+
+PORTAL = "thanhuy-backan"
+
+
+@pytest.fixture
+def sim():
+    with Simulator(seed=4, articles=8, only=[PORTAL]) as simulator:
+        simulator.set_clock(DEFAULT_CLOCK)
+        yield simulator
+
+
+def captures(db, path):
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute(
+            "SELECT status, fetched_at FROM captures WHERE url = ? ORDER BY id",
+            [f"https://thanhuy.backan.dcs.vn{path}"],
+        ).fetchall()
+
+
+def test_retry_after_pauses_the_site_then_the_crawl_goes_on(sim, tmp_path):
+    sim.add_fault(PORTAL, Fault(r"^/$", "status", status=503, retry_after=3, times=1))
+    db = tmp_path / "a.db"
+    assert crawl(sim, PORTAL, db).returncode == 0
+    (first, at_first), (second, at_second) = captures(db, "/")
+    assert (first, second) == (503, 200)
+    waited = datetime.fromisoformat(at_second) - datetime.fromisoformat(at_first)
+    assert waited.total_seconds() >= 2  # 3 s asked; timestamps are to the second
+    assert last_run_stats(db)["portal/retry_after/honoured"] == 1
+    assert len(stored(db, PORTAL)) == len(sim.sites[PORTAL].visible(DEFAULT_CLOCK))
+
+
+def test_a_wait_too_long_is_not_waited(sim, tmp_path):
+    sim.add_fault(PORTAL, Fault(r"^/$", "status", status=429, retry_after=86400, times=1))
+    db = tmp_path / "a.db"
+    crawl(sim, PORTAL, db)
+    assert [status for status, _ in captures(db, "/")] == [429]
+    assert last_run_stats(db)["portal/retry_after/too_long"] == 1
+
+
+def test_a_robots_txt_server_error_disallows_the_site_for_now(sim, tmp_path):
+    sim.add_fault(PORTAL, Fault(r"^/robots\.txt$", "status", status=503))
+    db = tmp_path / "a.db"
+    crawl(sim, PORTAL, db)
+    stats = last_run_stats(db)
+    assert stats["robotstxt/server_error_disallow"] == 1
+    assert stats["robotstxt/forbidden"] >= 1
+    assert stats["response_received_count"] == 1  # robots.txt, and nothing else
+    assert stored(db, PORTAL) == {}
+
+
+def test_crawl_delay_spaces_the_requests(sim, tmp_path):
+    sim.sites[PORTAL].options["crawl_delay"] = 1
+    db = tmp_path / "a.db"
+    assert crawl(sim, PORTAL, db).returncode == 0
+    stats = last_run_stats(db)
+    assert stats["robotstxt/crawl_delay"] == 1.0
+    pages = stats["response_received_count"]
+    with closing(sqlite3.connect(db)) as conn:
+        span = "SELECT min(fetched_at), max(fetched_at) FROM captures"
+        first, last = conn.execute(span).fetchone()
+    elapsed = (datetime.fromisoformat(last) - datetime.fromisoformat(first)).total_seconds()
+    assert pages >= 8 and elapsed >= pages - 2
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("120", 120.0), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0), ("soon", None)],
+)
+def test_retry_after_values(value, seconds):
+    assert retry_after_seconds(value) == seconds
