@@ -1,12 +1,12 @@
 """Downloader middlewares of portal-archive.
 
-WarcCaptureMiddleware: see its docstring.
+WarcCaptureMiddleware, OffsiteRedirectMiddleware: see their docstrings.
 
 StayOnHostMiddleware: a crawl talks to one host, the one it fetches from, and nothing else. Scrapy's
 own offsite filter lets ``dont_filter`` requests through (start URLs among them), and so their
 redirects too: a portal that moved or now redirects to the province would pull the crawler onto
 another site. This middleware refuses any request to another host, whatever its flags, and
-records where the site tried to send us (stat ``portal/offsite_redirect``).
+OffsiteRedirectMiddleware records where the site tried to send us.
 """
 
 from __future__ import annotations
@@ -47,13 +47,35 @@ class StayOnHostMiddleware:
         if allowed is None or host == allowed:
             return
         stats = self.crawler.stats
-        if request.meta.get("redirect_urls") and stats is not None:
-            stats.inc_value("portal/offsite_redirect")
-            stats.set_value("portal/offsite_redirect/last", request.url)
-            logger.info("not following redirect off the site: %s", request.url)
         if stats is not None:
             stats.inc_value("portal/offsite_refused")
         raise IgnoreRequest(f"off the crawled host: {request.url}")
+
+
+class OffsiteRedirectMiddleware:
+    """Records where a site redirects off its host (``portal/offsite_redirect/last``): a portal
+    that moved, or now sends everyone to the province. Sits just before Scrapy's redirect
+    middleware (600), which may drop such a redirect silently."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get(b"Location")
+        if not (300 <= response.status < 400 and location):
+            return response
+        target = urljoin(response.url, location.decode("latin-1"))
+        allowed = getattr(self.crawler.spider, "fetch_host", None)
+        stats = self.crawler.stats
+        if allowed and urlsplit(target).hostname != allowed and stats is not None:
+            stats.inc_value("portal/offsite_redirect")
+            stats.set_value("portal/offsite_redirect/last", target)
+            logger.info("not following redirect off the site: %s -> %s", response.url, target)
+        return response
 
 
 class WarcCaptureMiddleware:

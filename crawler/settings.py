@@ -39,6 +39,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.politeness.RobotsPolicyMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.RetryAfterMiddleware": 550,
+    "crawler.middlewares.OffsiteRedirectMiddleware": 610,  # sees 3xx before redirects (600)
     "crawler.middlewares.WarcCaptureMiddleware": 950,  # next to the downloader: raw responses
 }
 ITEM_PIPELINES = {
