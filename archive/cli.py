@@ -219,6 +219,53 @@ def stats(db_path: str) -> None:
 
 
 @cli.command()
+@db_option()
+@click.option(
+    "--now",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"]),
+    help="Judge as of this day (default: today).",
+)
+@click.option(
+    "--frozen-days",
+    type=click.IntRange(min=1),
+    default=60,
+    show_default=True,
+    help="A site whose newest article is older than this is frozen.",
+)
+def status(db_path: str, as_of: Any, frozen_days: int) -> None:
+    """Per portal: fate (alive, gone, redirected, frozen, failing), last good crawl, newest
+    article, new articles per run, error rate. Exits 1 when a portal needs a human."""
+    from archive.status import portal_statuses
+
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path} (crawl something first)")
+    with _open_store(db_path) as store:
+        rows = portal_statuses(store, as_of or datetime.now(), frozen_days)
+    if not rows:
+        click.echo(f"{db_path}: no crawls yet")
+        return
+    table = [
+        {
+            "portal": r.portal,
+            "fate": r.fate,
+            "articles": r.articles,
+            "newest": r.newest,
+            "last good crawl": (r.last_ok or "never")[:16],
+            "new/run": r.new_per_run,
+            "errors": f"{r.error_rate:.0%}",
+            "note": r.detail,
+        }
+        for r in rows
+    ]
+    click.echo(format_table(table, list(table[0])))
+    attention = [r.portal for r in rows if r.needs_attention]
+    if attention:
+        click.echo(f"\n{len(attention)} portal(s) need attention: {', '.join(attention)}")
+        sys.exit(1)
+
+
+@cli.command()
 @db_option(default="demo.db")
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
 def demo(db_path: str, limit: int) -> None:

@@ -1,0 +1,104 @@
+"""How each portal is doing, for ``portal-archive status`` and whoever watches the cron mail.
+
+Every portal with runs in the archive gets a fate, from its recent runs and articles:
+
+- ``alive``: it answers and publishes;
+- ``gone``: the last crawls got no answer at all (connections refused, dropped, timed out);
+- ``redirected``: it answers only with a redirect to another site (a merged province, say);
+- ``frozen``: it answers, but its newest article is older than ``frozen_days``;
+- ``failing``: its last crawl ended badly (a full disk, a crash) or extraction fails on too many
+  of its pages.
+
+Anything but ``alive`` needs a human.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from archive.store import Store
+
+FROZEN_DAYS = 60
+RECENT_RUNS = 5
+MAX_FAILURE_RATE = 0.1  # extraction failures per article page, last crawl
+
+
+@dataclass(frozen=True)
+class PortalStatus:
+    portal: str
+    fate: str
+    detail: str
+    articles: int
+    newest: str | None  # newest published day
+    last_ok: str | None  # when the last successful crawl finished
+    new_per_run: float  # over the last runs
+    error_rate: float  # last crawl: extraction failures and HTTP errors per page
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.fate != "alive"
+
+
+def portal_statuses(
+    store: Store, now: datetime, frozen_days: int = FROZEN_DAYS
+) -> list[PortalStatus]:
+    crawled = store.db.execute("SELECT DISTINCT portal FROM runs WHERE command = 'crawl'")
+    portals = [row[0] for row in crawled]
+    return [_status(store, portal, now, frozen_days) for portal in sorted(portals)]
+
+
+def _status(store: Store, portal: str, now: datetime, frozen_days: int) -> PortalStatus:
+    runs = list(
+        store.db.query(
+            "SELECT status, finished_at, pages, articles_new, stats FROM runs "
+            "WHERE portal = ? AND command = 'crawl' ORDER BY id DESC LIMIT ?",
+            [portal, RECENT_RUNS],
+        )
+    )
+    count, newest = store.db.execute(
+        "SELECT count(*), max(substr(published, 1, 10)) FROM articles WHERE portal = ?", [portal]
+    ).fetchone()
+    (last_ok,) = store.db.execute(
+        "SELECT max(finished_at) FROM runs WHERE portal = ? AND command = 'crawl' "
+        "AND status = 'finished'",
+        [portal],
+    ).fetchone()
+    last = runs[0]
+    stats = json.loads(last["stats"] or "{}")
+    pages = stats.get("response_received_count", 0) or 0
+    failures = stats.get("archive/extract/failed", 0) + sum(
+        v for k, v in stats.items() if k.startswith("downloader/response_status_count/5")
+    )
+    error_rate = failures / pages if pages else 1.0
+    fate, detail = _fate(last, stats, newest, now, frozen_days, error_rate)
+    new_per_run = sum(r["articles_new"] or 0 for r in runs) / len(runs)
+    return PortalStatus(
+        portal, fate, detail, count, newest, last_ok, round(new_per_run, 1), round(error_rate, 3)
+    )
+
+
+def _fate(
+    last: dict[str, object],
+    stats: dict[str, object],
+    newest: str | None,
+    now: datetime,
+    frozen_days: int,
+    error_rate: float,
+) -> tuple[str, str]:
+    redirect = stats.get("portal/offsite_redirect/last")
+    if redirect and not stats.get("archive/articles/new") and (last["pages"] or 0) <= 2:
+        return "redirected", f"redirects to {redirect}"
+    if last["status"] == "no_response":
+        return "gone", "no answer from the site in the last crawl"
+    if last["status"] != "finished":
+        return "failing", f"last crawl ended: {last['status']}"
+    if error_rate > MAX_FAILURE_RATE:
+        return "failing", f"{error_rate:.0%} of pages failed in the last crawl"
+    if newest is None:
+        return "frozen", "no dated article stored"
+    quiet = now.date() - datetime.fromisoformat(newest).date()
+    if quiet > timedelta(days=frozen_days):
+        return "frozen", f"nothing new for {quiet.days} days"
+    return "alive", ""
