@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.reextract
 	$(BIN)/python -m bench.warc_size
+	$(BIN)/python -m bench.incremental
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
