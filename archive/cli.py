@@ -203,6 +203,37 @@ def _crawl_many(
 
 
 @cli.command()
+@click.argument("portal_id", metavar="PORTAL")
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Go back to this day (YYYY-MM-DD): listing pages are walked until their articles are "
+    "all older.",
+)
+@db_option()
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
+@click.option("--fetch-base", metavar="URL", help="Fetch from here (a mirror or simulator).")
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def backfill(
+    portal_id: str, since: Any, db_path: str, limit: int, fetch_base: str | None, verbose: bool
+) -> None:
+    """Pull PORTAL's history back to --since, for days if need be.
+
+    Safe to interrupt, even with kill -9: the archive is the record of what is done, so running
+    the same command again fetches only the articles still missing (listing pages are walked
+    again). Shares the crawl lock: a scheduled crawl of the same portal waits its turn.
+    """
+    result = _crawl(portal_id, db_path, limit, fetch_base, verbose, since=since.date().isoformat())
+    _print_crawl(result)
+    oldest = result.stats.get("portal/oldest_listing_date")
+    if oldest:
+        click.echo(f"  oldest listing date reached: {oldest}")
+    if not result.ok:
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
 @db_option()
 def stats(db_path: str) -> None:
     """Per-portal article counts, date range and last run."""
@@ -568,6 +599,7 @@ def _crawl(
     fetch_base: str | None,
     verbose: bool,
     recheck: bool = False,
+    since: str | None = None,
 ) -> CrawlResult:
     portal = _portal(portal_id)
     _open_store(db_path).close()  # fail early, before any fetching, on an unusable path
@@ -587,6 +619,7 @@ def _crawl(
                 log_level="INFO" if verbose else "WARNING",
                 recheck=recheck_urls,
                 known=known,
+                since=since,
             )
     except LockedError as error:
         raise LockedCrawl(str(error)) from None

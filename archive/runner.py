@@ -79,6 +79,7 @@ def crawl_settings(
     log_level: str,
     progress: bool,
     recheck: list[str] | None = None,
+    since: str | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -88,6 +89,7 @@ def crawl_settings(
         "ARCHIVE_FETCH_BASE": fetch_base,
         "ARCHIVE_ARTICLE_LIMIT": limit,
         "ARCHIVE_RECHECK_URLS": list(recheck or []),
+        "ARCHIVE_BACKFILL_SINCE": since,
         "LOG_LEVEL": log_level,
     }
     if not progress:
@@ -108,13 +110,15 @@ def run_crawl(
     progress: bool = True,
     recheck: list[str] | None = None,
     known: set[str] | None = None,
+    since: str | None = None,
 ) -> CrawlResult:
     """Crawl ``portal`` into ``db_path``.
 
     Without ``fetch_base``, a portal with an offline mirror is crawled from a replay server
     started here; any other portal is fetched from its real origin. ``recheck``: stored article
     URLs to fetch again whatever the listings link to. ``known``: the archive's articles of this
-    portal (Store.known_articles), not fetched again.
+    portal (Store.known_articles), not fetched again. ``since``: a backfill, walking every
+    listing page back to that day.
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -125,7 +129,9 @@ def run_crawl(
             server = stack.enter_context(ReplayServer(replay_root(portal)))
             fetch_base = server.base_url
         fetch_base = fetch_base or portal.origin
-        settings = crawl_settings(portal, db_path, fetch_base, limit, log_level, progress, recheck)
+        settings = crawl_settings(
+            portal, db_path, fetch_base, limit, log_level, progress, recheck, since
+        )
         process = AsyncCrawlerProcess(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)

@@ -54,9 +54,10 @@ class Progress:
         )
         queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
         elapsed = max(time.monotonic() - self.started, 1e-6)
+        oldest = stats.get_value("portal/oldest_listing_date")
         print(
             f"  … {pages} pages fetched, {stored} articles stored, {queued} queued, "
-            f"{pages / elapsed:.1f} pages/s",
+            f"{pages / elapsed:.1f} pages/s" + (f", back to {oldest}" if oldest else ""),
             file=sys.stderr,
             flush=True,
         )

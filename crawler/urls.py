@@ -63,3 +63,49 @@ def trap_reason(url: str) -> str | None:
             if segments[start : start + size] == segments[start + size : start + 2 * size]:
                 return "repeated-segments"
     return None
+
+
+# Query parameters and path endings that number the pages of a listing.
+PAGE_PARAMS = re.compile(r"^(page|trang|p|pg|pageindex|paged)$", re.IGNORECASE)
+PAGE_IN_PATH = re.compile(r"/(?:trang|page)[-/]?(\d+)(?:\.html?)?/?$", re.IGNORECASE)
+
+
+def pagination(url: str) -> tuple[str, int]:
+    """(the listing ``url`` belongs to, its page number): ``/tin?page=3`` → (``/tin``, 3).
+
+    A URL without a page number is page 1 of itself. Pages of one listing share the first part,
+    so the spider can walk them in order, one after the other, and stop (by date, or when
+    nothing is new) without having scheduled the rest.
+    """
+    parts = urlsplit(url)
+    if parts.query:
+        pairs = [pair.split("=", 1) for pair in parts.query.split("&") if pair]
+        for index, pair in enumerate(pairs):
+            if len(pair) == 2 and PAGE_PARAMS.match(pair[0]) and pair[1].isdigit():
+                rest = "&".join("=".join(p) for i, p in enumerate(pairs) if i != index)
+                return urlunsplit(parts._replace(query=rest)), int(pair[1])
+    match = PAGE_IN_PATH.search(parts.path)
+    if match:
+        path = parts.path[: match.start()] + "/"
+        return urlunsplit(parts._replace(path=path)), int(match.group(1))
+    return url, 1
+
+
+def next_page_url(url: str) -> str | None:
+    """The URL of the page after ``url`` in the same listing, if ``url`` is numbered."""
+    listing, number = pagination(url)
+    if listing == url:
+        return None
+    parts = urlsplit(url)
+    if parts.query:
+        pairs = parts.query.split("&")
+        for index, pair in enumerate(pairs):
+            name, _, value = pair.partition("=")
+            if PAGE_PARAMS.match(name) and value == str(number):
+                pairs[index] = f"{name}={number + 1}"
+                return urlunsplit(parts._replace(query="&".join(pairs)))
+    match = PAGE_IN_PATH.search(parts.path)
+    assert match is not None
+    start, end = match.span(1)
+    path = parts.path[:start] + str(number + 1) + parts.path[end:]
+    return urlunsplit(parts._replace(path=path))

@@ -9,13 +9,15 @@ segments repeat (``/en/en/…``), over-long URLs, other hosts. The same article 
 sections is fetched once, by the portal's article id.
 
 Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT, ARCHIVE_RECHECK_URLS,
-ARCHIVE_STALE_LISTING_LIMIT. The runner passes the archive's known articles (``known``).
+ARCHIVE_STALE_LISTING_LIMIT, ARCHIVE_BACKFILL_SINCE. The runner passes the archive's known
+articles (``known``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -26,7 +28,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.items import GonePage, RawPage, UnchangedPage
 from crawler.portals import Portal, get_portal
-from crawler.urls import canonical_url, rebase, trap_reason
+from crawler.urls import canonical_url, next_page_url, pagination, rebase, trap_reason
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 
 ARTICLE_PRIORITY = 10  # articles before more pagination keeps the queue short
 GONE_STATUSES = (404, 410)
+MAX_PAGE_SKIPS = 3  # failed listing pages in a row before a walk gives up
 
 
 class PortalSpider(scrapy.Spider):
@@ -47,6 +50,7 @@ class PortalSpider(scrapy.Spider):
         recheck: list[Any] | None = None,
         known: set[str] | None = None,
         stale_listing_limit: int | str = 1,
+        since: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -73,6 +77,10 @@ class PortalSpider(scrapy.Spider):
         # Pagination is followed from a listing page only while fewer than this many listing
         # pages in a row brought no new article (0: always follow, as a backfill does).
         self.stale_listing_limit = int(stale_listing_limit or 0)
+        # Backfill: walk every listing page back to this day (listing dates say how far).
+        self.since = date.fromisoformat(since) if since else None
+        if self.since is not None:
+            self.stale_listing_limit = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -82,6 +90,7 @@ class PortalSpider(scrapy.Spider):
         kwargs.setdefault("limit", settings.getint("ARCHIVE_ARTICLE_LIMIT"))
         kwargs.setdefault("recheck", settings.getlist("ARCHIVE_RECHECK_URLS"))
         kwargs.setdefault("stale_listing_limit", settings.getint("ARCHIVE_STALE_LISTING_LIMIT"))
+        kwargs.setdefault("since", settings.get("ARCHIVE_BACKFILL_SINCE"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
         return spider
 
@@ -137,6 +146,7 @@ class PortalSpider(scrapy.Spider):
         """Article requests first; then listings, unless too many listing pages in a row
         brought nothing new (a start page always leads on: sections hang from it)."""
         listings, new_articles = [], 0
+        before_since = self.since is not None and self._all_before_since(response)
         for link in self.links.extract_links(response):
             new_articles += self._unknown_article(link.url)
             request = self._follow(link.url)
@@ -146,15 +156,73 @@ class PortalSpider(scrapy.Spider):
                 yield request
             else:
                 listings.append(request)
+        listings = self._next_pages_only(response.url, listings)
         from_article = self.portal.is_article(response.url) or response.meta.get("start")
         stale = 0 if new_articles or from_article else stale + 1
         if self.stale_listing_limit and stale >= self.stale_listing_limit:
             if listings:
                 self._count("portal/listing/stale_stop")
             return
+        if before_since and not response.meta.get("start"):
+            self._count("portal/listing/before_since")
+            return
         for request in listings:
             request.meta["stale"] = stale
             yield request
+
+    def _next_pages_only(self, url: str, requests: list[scrapy.Request]) -> list[scrapy.Request]:
+        """Of the other pages of this listing, only the next one: pages are walked in order, one
+        after the other, so a walk can stop (nothing new, or older than --since) without having
+        scheduled the hundreds a full pager links to. Other listings are kept."""
+        listing, number = pagination(canonical_url(url))
+        kept, later = [], []
+        for request in requests:
+            other, other_number = pagination(request.url)
+            if other != listing:
+                kept.append(request)
+            elif other_number > number:
+                later.append((other_number, request))
+        if later:
+            later.sort(key=lambda pair: pair[0])
+            kept.append(later[0][1])
+            if len(later) > 1:
+                self._count("portal/listing/later_pages_deferred")
+        return kept
+
+    def _listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
+        """A numbered listing page that fails does not end the walk: try the next one."""
+        request = failure.request  # type: ignore[attr-defined]
+        self._count("portal/listing/failed")
+        skips = request.meta.get("skips", 0)
+        following = next_page_url(request.url)
+        if following is not None and skips < MAX_PAGE_SKIPS:
+            self._count("portal/listing/skipped_ahead")
+            yield scrapy.Request(
+                following,
+                callback=self.parse,
+                errback=self._listing_failed,
+                meta={"stale": request.meta.get("stale", 0), "skips": skips + 1},
+            )
+
+    def _all_before_since(self, response: Response) -> bool:
+        """Whether every article this listing page shows for the first time in this crawl is
+        dated before ``since`` (a page with no dated new article does not stop the walk)."""
+        assert self.since is not None
+        dates = []
+        for url, day in listing_dates(response):
+            url = canonical_url(url)
+            if not self.portal.is_article(url):
+                continue
+            key = self.portal.article_key(url) or url
+            if key in self.article_keys or url in self.failed_urls:
+                continue  # seen earlier in this crawl: a sidebar, a "newest" box
+            dates.append(day)
+        if dates and self.crawler.stats is not None:
+            oldest = min(dates).isoformat()
+            current = self.crawler.stats.get_value("portal/oldest_listing_date")
+            if current is None or oldest < current:
+                self.crawler.stats.set_value("portal/oldest_listing_date", oldest)
+        return bool(dates) and max(dates) < self.since
 
     def _unknown_article(self, url: str) -> bool:
         """Whether ``url`` is an article the archive did not hold when this crawl started
@@ -187,7 +255,7 @@ class PortalSpider(scrapy.Spider):
             if self._limit_reached():
                 return None
             self._count("portal/listing/requested")
-            return scrapy.Request(url, callback=self.parse)
+            return scrapy.Request(url, callback=self.parse, errback=self._listing_failed)
         self._count("portal/links/ignored")
         return None
 
@@ -197,6 +265,7 @@ class PortalSpider(scrapy.Spider):
         key = self.portal.article_key(url)
         if not recheck and self.known and (key or rebase(url, self.portal.origin)) in self.known:
             self._count("portal/article/known")
+            self.article_keys.add(key or url)  # seen: its date no longer tells where we are
             return None
         if key is not None:
             if key in self.article_keys:
@@ -261,6 +330,25 @@ class PortalSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
+
+
+_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
+
+
+def listing_dates(response: Response) -> Iterator[tuple[str, date]]:
+    """(link URL, date) for each link of a listing page that has a date beside it: the first
+    day/month/year in the nearest enclosing element that shows one (a list item, a card)."""
+    for anchor in response.xpath("//a[@href]"):
+        for ancestor in reversed(anchor.xpath("ancestor::*[position() <= 3]")):
+            match = _DAY_MONTH_YEAR.search(" ".join(ancestor.xpath(".//text()").getall()))
+            if match is None:
+                continue
+            day, month, year = (int(part) for part in match.groups())
+            try:
+                yield response.urljoin(anchor.attrib["href"]), date(year, month, day)
+            except ValueError:
+                pass
+            break
 
 
 def _now() -> str:
