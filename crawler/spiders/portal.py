@@ -146,7 +146,11 @@ class PortalSpider(scrapy.Spider):
         """Article requests first; then listings, unless too many listing pages in a row
         brought nothing new (a start page always leads on: sections hang from it)."""
         listings, new_articles = [], 0
-        before_since = self.since is not None and self._all_before_since(response)
+        before_since = (
+            self.since is not None
+            and not self.portal.is_article(response.url)
+            and self._all_before_since(response)
+        )
         for link in self.links.extract_links(response):
             new_articles += self._unknown_article(link.url)
             request = self._follow(link.url)
@@ -337,18 +341,33 @@ _DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
 
 def listing_dates(response: Response) -> Iterator[tuple[str, date]]:
     """(link URL, date) for each link of a listing page that has a date beside it: the first
-    day/month/year in the nearest enclosing element that shows one (a list item, a card)."""
+    day/month/year in the nearest enclosing element (up to three levels) that shows one."""
     for anchor in response.xpath("//a[@href]"):
-        for ancestor in reversed(anchor.xpath("ancestor::*[position() <= 3]")):
-            match = _DAY_MONTH_YEAR.search(" ".join(ancestor.xpath(".//text()").getall()))
+        element = anchor.root
+        for level, ancestor in enumerate(element.iterancestors()):
+            if level == 3:
+                break
+            match = _DAY_MONTH_YEAR.search(_leading_text(ancestor))
             if match is None:
                 continue
             day, month, year = (int(part) for part in match.groups())
             try:
-                yield response.urljoin(anchor.attrib["href"]), date(year, month, day)
+                yield response.urljoin(element.get("href")), date(year, month, day)
             except ValueError:
                 pass
             break
+
+
+def _leading_text(element: Any, limit: int = 400) -> str:
+    """The first ``limit`` characters of an element's text: enough for a list item's date, and
+    cheap on the big containers a navigation link sits in."""
+    pieces, size = [], 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        size += len(piece)
+        if size >= limit:
+            break
+    return "".join(pieces)[:limit]
 
 
 def _now() -> str:
