@@ -11,7 +11,6 @@ line. 100k articles take about half an hour on 2 cores.
 from __future__ import annotations
 
 import argparse
-import json
 import resource
 import sqlite3
 import subprocess
@@ -22,6 +21,7 @@ from contextlib import closing
 from pathlib import Path
 
 from archive.simulator import DEFAULT_CLOCK, Simulator
+from bench.report import print_figures
 
 PORTAL = "honglinh"
 
@@ -57,10 +57,7 @@ def main() -> None:
         "seconds": round(elapsed, 1),
         "peak_rss_mb": round(peak_kib / 1024, 1),
     }
-    width = max(map(len, figures))
-    for name, value in figures.items():
-        print(f"{name.ljust(width)}  {value}")
-    print(json.dumps({"bench": "backfill_memory", **figures}))
+    print_figures("backfill_memory", figures)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.report import print_figures
 from crawler.portals import get_portal
 from tests.hanoi_mirror import reachable_articles
 
@@ -67,10 +68,7 @@ def main() -> None:
         "wall_seconds": round(elapsed, 1),
         "pages_per_second": round(pages / elapsed, 1),
     }
-    width = max(map(len, figures))
-    for name, value in figures.items():
-        print(f"{name.ljust(width)}  {value}")
-    print(json.dumps({"bench": "crawl_hanoi", **figures}))
+    print_figures("crawl_hanoi", figures)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ new articles ≤ k + listing pages + a small constant) and a final JSON line.
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from archive.simulator import DEFAULT_CLOCK, Simulator
+from bench.report import print_figures
 
 PORTAL = "baohatinh"
 
@@ -74,10 +74,7 @@ def main() -> None:
         "with_new_overhead": third[0] - fresh,
         "listing_pages_bound": 2 + 2 * sections,
     }
-    width = max(map(len, figures))
-    for name, value in figures.items():
-        print(f"{name.ljust(width)}  {value}")
-    print(json.dumps({"bench": "incremental", **figures}))
+    print_figures("incremental", figures)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ and whether every rebuild equals the crawled table row for row; a final JSON lin
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sqlite3
@@ -26,6 +25,7 @@ from pathlib import Path
 from archive.reextract import capture_jobs, reextract
 from archive.store import Store
 from archive.warc import warc_dir_for
+from bench.report import print_figures
 
 EVERY_ROW = "SELECT * FROM articles ORDER BY url"
 
@@ -95,10 +95,7 @@ def main() -> None:
         "single_rebuild_identical": single_same,
         "pool_rebuild_identical": pooled_same,
     }
-    width = max(map(len, figures))
-    for name, value in figures.items():
-        print(f"{name.ljust(width)}  {value}")
-    print(json.dumps({"bench": "reextract", **figures}))
+    print_figures("reextract", figures)
     shutil.rmtree(scratch, ignore_errors=True)
 
 

@@ -1,4 +1,5 @@
-"""Crawling the simulator from tests: one ``portal-archive crawl`` subprocess per call."""
+"""Running the real command from tests (Scrapy's reactor starts once per process), and
+crawling the simulator with it."""
 
 import json
 import sqlite3
@@ -42,3 +43,14 @@ def last_run_stats(db):
     with sqlite3.connect(db) as conn:
         (stats,) = conn.execute("SELECT stats FROM runs ORDER BY id DESC LIMIT 1").fetchone()
     return json.loads(stats)
+
+
+def portal_archive(*args, timeout=900):
+    """``portal-archive ARGS...`` in a subprocess; the CompletedProcess, never raising."""
+    return subprocess.run(
+        [sys.executable, "-m", "archive", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )

@@ -7,8 +7,6 @@ crawl takes about a minute and a half on one core.
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 
 import pytest
@@ -16,16 +14,7 @@ import pytest
 from crawler.portals import get_portal
 from tests.archives import copy_archive
 from tests.hanoi_mirror import articles, reachable_articles
-
-
-def portal_archive(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+from tests.simcrawl import portal_archive
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,7 @@ import pytest
 
 from archive.locks import LockedError, portal_lock
 from archive.simulator import DEFAULT_CLOCK, Simulator
-
-
-def portal_archive(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+from tests.simcrawl import portal_archive
 
 
 def closed_port_url():

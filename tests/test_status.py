@@ -1,27 +1,16 @@
 """Site fates on the simulator: alive before the 2025 reform; after it, a town portal redirects
 to the province, a district portal goes dark, a city portal freezes, the paper lives on."""
 
-import subprocess
-import sys
 from datetime import datetime
 
 import pytest
 
 from archive.simulator import DEFAULT_CLOCK, Simulator
 from pipelines.extraction.dates import VIETNAM
+from tests.simcrawl import portal_archive
 
 SITES = ["honglinh", "daksong", "hatinhcity", "baohatinh"]
 AFTER = datetime(2025, 9, 15, tzinfo=VIETNAM)
-
-
-def portal_archive(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "archive", *args],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ import gzip
 import pytest
 
 from crawler.portals import get_portal
-from crawler.urls import canonical_url, rebase, trap_reason
+from crawler.urls import canonical_url, next_page_url, pagination, rebase, trap_reason
 from tests.hanoi_mirror import mirror_dir
 
 
@@ -53,3 +53,19 @@ def test_every_trap_path_of_the_full_mirror_is_refused():
     assert len(traps) > 3000
     accepted = [p for p in traps if not portal.is_denied(p) and trap_reason("http://h" + p) is None]
     assert accepted == []
+
+
+@pytest.mark.parametrize(
+    ("url", "listing", "number", "following"),
+    [
+        ("http://h/xa-hoi/", "http://h/xa-hoi/", 1, None),
+        ("http://h/xa-hoi/?page=2", "http://h/xa-hoi/", 2, "http://h/xa-hoi/?page=3"),
+        ("http://h/p/tin.aspx?Page=12", "http://h/p/tin.aspx", 12, "http://h/p/tin.aspx?Page=13"),
+        ("http://h/xa-hoi/trang-3.htm", "http://h/xa-hoi/", 3, "http://h/xa-hoi/trang-4.htm"),
+        ("http://h/a?id=3&page=4", "http://h/a?id=3", 4, "http://h/a?id=3&page=5"),
+        ("http://h/vi/tin.html?id=7", "http://h/vi/tin.html?id=7", 1, None),
+    ],
+)
+def test_pagination(url, listing, number, following):
+    assert pagination(url) == (listing, number)
+    assert next_page_url(url) == following
