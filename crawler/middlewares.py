@@ -68,7 +68,7 @@ class OffsiteRedirectMiddleware:
         location = response.headers.get(b"Location")
         if not (300 <= response.status < 400 and location):
             return response
-        target = urljoin(response.url, location.decode("latin-1"))
+        target = _absolute(response.url, location, portal=None)
         allowed = getattr(self.crawler.spider, "fetch_host", None)
         stats = self.crawler.stats
         if allowed and urlsplit(target).hostname != allowed and stats is not None:

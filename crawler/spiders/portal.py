@@ -152,8 +152,11 @@ class PortalSpider(scrapy.Spider):
             and self._all_before_since(response)
         )
         for link in self.links.extract_links(response):
-            new_articles += self._unknown_article(link.url)
-            request = self._follow(link.url)
+            url = self._on_site(link.url)
+            if url is None:
+                continue
+            new_articles += self._unknown_article(url)
+            request = self._request_for(url)
             if request is None:
                 continue
             if request.meta.get("article_key", False) is not False:
@@ -228,16 +231,23 @@ class PortalSpider(scrapy.Spider):
                 self.crawler.stats.set_value("portal/oldest_listing_date", oldest)
         return bool(dates) and max(dates) < self.since
 
+    def _identity(self, url: str) -> str:
+        """What the archive knows an article by: the portal's id for it, else its URL under the
+        portal's real origin (Store.known_articles gives the same)."""
+        return self.portal.article_key(url) or rebase(url, self.portal.origin)
+
     def _unknown_article(self, url: str) -> bool:
-        """Whether ``url`` is an article the archive did not hold when this crawl started
-        (already requested in this crawl or not: a listing showing it still brings news)."""
-        url = canonical_url(url)
-        if not self.portal.is_article(url):
-            return False
-        key = self.portal.article_key(url)
-        return (key or rebase(url, self.portal.origin)) not in self.known
+        """Whether ``url`` (canonical, on the site) is an article the archive did not hold when
+        this crawl started (already requested in this crawl or not: a listing showing it still
+        brings news)."""
+        return self.portal.is_article(url) and self._identity(url) not in self.known
 
     def _follow(self, url: str, recheck: bool = False) -> scrapy.Request | None:
+        local = self._on_site(url)
+        return None if local is None else self._request_for(local, recheck)
+
+    def _on_site(self, url: str) -> str | None:
+        """``url`` canonical, on the host the crawl fetches from; None for another site."""
         host = urlsplit(url).netloc
         if host == self.portal.host and self.fetch_base != self.portal.origin:
             # An absolute link (or <base href>) to the real site, seen through a local copy.
@@ -245,7 +255,10 @@ class PortalSpider(scrapy.Spider):
         elif urlsplit(url).hostname != self.fetch_host:
             self._count("portal/links/offsite")
             return None
-        url = canonical_url(url)
+        return canonical_url(url)
+
+    def _request_for(self, url: str, recheck: bool = False) -> scrapy.Request | None:
+        """The request for an on-site canonical ``url``, if it is worth fetching."""
         if self.portal.is_denied(url):
             self._count("portal/links/denied")
             return None
@@ -267,7 +280,7 @@ class PortalSpider(scrapy.Spider):
         if url in self.failed_urls:
             return None
         key = self.portal.article_key(url)
-        if not recheck and self.known and (key or rebase(url, self.portal.origin)) in self.known:
+        if not recheck and self.known and self._identity(url) in self.known:
             self._count("portal/article/known")
             self.article_keys.add(key or url)  # seen: its date no longer tells where we are
             return None
