@@ -211,20 +211,43 @@ def _crawl_many(
     help="Go back to this day (YYYY-MM-DD): listing pages are walked until their articles are "
     "all older.",
 )
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Leave out articles listed as newer than this day (YYYY-MM-DD); default: today.",
+)
 @db_option()
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
 @click.option("--fetch-base", metavar="URL", help="Fetch from here (a mirror or simulator).")
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def backfill(
-    portal_id: str, since: Any, db_path: str, limit: int, fetch_base: str | None, verbose: bool
+    portal_id: str,
+    since: Any,
+    until: Any,
+    db_path: str,
+    limit: int,
+    fetch_base: str | None,
+    verbose: bool,
 ) -> None:
-    """Pull PORTAL's history back to --since, for days if need be.
+    """Pull PORTAL's history back to --since (and up to --until), for days if need be.
 
     Safe to interrupt, even with kill -9: the archive is the record of what is done, so running
     the same command again fetches only the articles still missing (listing pages are walked
     again). Shares the crawl lock: a scheduled crawl of the same portal waits its turn.
     """
-    result = _crawl(portal_id, db_path, limit, fetch_base, verbose, since=since.date().isoformat())
+    if until is not None and until < since:
+        raise click.BadParameter(
+            f"--until {until:%Y-%m-%d} is before --since {since:%Y-%m-%d}", param_hint="--until"
+        )
+    result = _crawl(
+        portal_id,
+        db_path,
+        limit,
+        fetch_base,
+        verbose,
+        since=since.date().isoformat(),
+        until=until.date().isoformat() if until else None,
+    )
     _print_crawl(result)
     oldest = result.stats.get("portal/oldest_listing_date")
     if oldest:
@@ -600,6 +623,7 @@ def _crawl(
     verbose: bool,
     recheck: bool = False,
     since: str | None = None,
+    until: str | None = None,
 ) -> CrawlResult:
     portal = _portal(portal_id)
     _open_store(db_path).close()  # fail early, before any fetching, on an unusable path
@@ -611,6 +635,7 @@ def _crawl(
             with _open_store(db_path) as store:
                 recheck_urls = _recheck_targets(store, portal, everything=recheck)
                 known = store.known_articles(portal.id)
+                listed = store.listed_lastmods(portal.id)
             result = run_crawl(
                 portal,
                 db_path,
@@ -619,7 +644,9 @@ def _crawl(
                 log_level="INFO" if verbose else "WARNING",
                 recheck=recheck_urls,
                 known=known,
+                listed=listed,
                 since=since,
+                until=until,
             )
     except LockedError as error:
         raise LockedCrawl(str(error)) from None

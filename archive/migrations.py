@@ -154,12 +154,20 @@ def _m005_validators(db: sqlite_utils.Database) -> None:
     db["captures"].add_column("last_modified", str)  # (If-Modified-Since)
 
 
+def _m006_listed_lastmods(db: sqlite_utils.Database) -> None:
+    # Crawl state, not article data: what each portal's sitemaps last said of a page.
+    db["listed_lastmods"].create(
+        {"portal": str, "identity": str, "lastmod": str}, pk=("portal", "identity")
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
     _m003_captures,
     _m004_revisions_removals_duplicates,
     _m005_validators,
+    _m006_listed_lastmods,
 ]
 
 

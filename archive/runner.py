@@ -80,6 +80,7 @@ def crawl_settings(
     progress: bool,
     recheck: list[str] | None = None,
     since: str | None = None,
+    until: str | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -90,6 +91,7 @@ def crawl_settings(
         "ARCHIVE_ARTICLE_LIMIT": limit,
         "ARCHIVE_RECHECK_URLS": list(recheck or []),
         "ARCHIVE_BACKFILL_SINCE": since,
+        "ARCHIVE_BACKFILL_UNTIL": until,
         "LOG_LEVEL": log_level,
     }
     if not progress:
@@ -110,15 +112,18 @@ def run_crawl(
     progress: bool = True,
     recheck: list[str] | None = None,
     known: set[str] | None = None,
+    listed: dict[str, str] | None = None,
     since: str | None = None,
+    until: str | None = None,
 ) -> CrawlResult:
     """Crawl ``portal`` into ``db_path``.
 
     Without ``fetch_base``, a portal with an offline mirror is crawled from a replay server
     started here; any other portal is fetched from its real origin. ``recheck``: stored article
     URLs to fetch again whatever the listings link to. ``known``: the archive's articles of this
-    portal (Store.known_articles), not fetched again. ``since``: a backfill, walking every
-    listing page back to that day.
+    portal (Store.known_articles), not fetched again; ``listed``: what the portal's sitemaps said
+    of them last time (Store.listed_lastmods). ``since``: a backfill, walking every listing page
+    back to that day; ``until``: articles listed as newer than that day are left out.
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -130,12 +135,12 @@ def run_crawl(
             fetch_base = server.base_url
         fetch_base = fetch_base or portal.origin
         settings = crawl_settings(
-            portal, db_path, fetch_base, limit, log_level, progress, recheck, since
+            portal, db_path, fetch_base, limit, log_level, progress, recheck, since, until
         )
         process = AsyncCrawlerProcess(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)
-        process.crawl(crawler, portal=portal, known=known or set())
+        process.crawl(crawler, portal=portal, known=known or set(), listed=listed or {})
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}
     return CrawlResult(

@@ -292,6 +292,23 @@ class Store:
             known.update((key,) if key else (url, fetched_url))
         return known
 
+    def listed_lastmods(self, portal: str) -> dict[str, str]:
+        """What ``portal``'s sitemaps last said of each page (identity -> <lastmod>)."""
+        return dict(
+            self.db.execute(
+                "SELECT identity, lastmod FROM listed_lastmods WHERE portal = ?", [portal]
+            ).fetchall()
+        )
+
+    def record_lastmod(self, portal: str, identity: str, lastmod: str) -> None:
+        self._write(
+            lambda: self.db.execute(
+                "INSERT INTO listed_lastmods (portal, identity, lastmod) VALUES (?, ?, ?) "
+                "ON CONFLICT (portal, identity) DO UPDATE SET lastmod = excluded.lastmod",
+                [portal, identity, lastmod],
+            )
+        )
+
     def recheck_targets(
         self, portal: str, first_seen_after: str | None = None, last_seen_before: str | None = None
     ) -> list[tuple[str, str | None, str | None]]:

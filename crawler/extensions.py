@@ -1,12 +1,14 @@
 """Progress lines on stderr while a crawl runs, so long crawls show they are alive.
 
-Reads ARCHIVE_PROGRESS_INTERVAL (seconds; 0 disables).
+Reads ARCHIVE_PROGRESS_INTERVAL (seconds; 0 disables) and ARCHIVE_BACKFILL_SINCE: a backfill's
+line tells how far back it has come and, from the pace so far, when it should reach --since.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from typing import TYPE_CHECKING
 
 from scrapy import signals
@@ -21,6 +23,8 @@ class Progress:
     def __init__(self, crawler: Crawler, interval: float) -> None:
         self.crawler = crawler
         self.interval = interval
+        since = crawler.settings.get("ARCHIVE_BACKFILL_SINCE")
+        self.since = date.fromisoformat(since) if since else None
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
 
@@ -55,9 +59,34 @@ class Progress:
         queued = stats.get_value("scheduler/enqueued", 0) - stats.get_value("scheduler/dequeued", 0)
         elapsed = max(time.monotonic() - self.started, 1e-6)
         oldest = stats.get_value("portal/oldest_listing_date")
+        newest = stats.get_value("portal/newest_listing_date")
+        eta = backfill_eta(self.since, newest, oldest, elapsed)
         print(
             f"  … {pages} pages fetched, {stored} articles stored, {queued} queued, "
-            f"{pages / elapsed:.1f} pages/s" + (f", back to {oldest}" if oldest else ""),
+            f"{pages / elapsed:.1f} pages/s"
+            + (f", back to {oldest}" if oldest else "")
+            + (f", ETA {eta}" if eta else ""),
             file=sys.stderr,
             flush=True,
         )
+
+
+def backfill_eta(
+    since: date | None, newest: str | None, oldest: str | None, elapsed: float
+) -> str | None:
+    """Time left to walk from ``oldest`` back to ``since`` at the pace of ``newest`` → ``oldest``
+    so far (listings are newest first); None until that pace is known."""
+    if since is None or not newest or not oldest:
+        return None
+    covered = (date.fromisoformat(newest) - date.fromisoformat(oldest)).days
+    left = (date.fromisoformat(oldest) - since).days
+    if covered <= 0:
+        return None
+    if left <= 0:
+        return "reached"
+    seconds = elapsed * left / covered
+    if seconds < 90:
+        return f"~{seconds:.0f} s"
+    if seconds < 90 * 60:
+        return f"~{seconds / 60:.0f} min"
+    return f"~{seconds / 3600:.1f} h"

@@ -1,4 +1,5 @@
-"""What the spider hands to the pipelines: fetched pages, untouched, and pages found gone."""
+"""What the spider hands to the pipelines: fetched pages, untouched, pages found gone, and what
+sitemaps said of pages."""
 
 from __future__ import annotations
 
@@ -41,3 +42,18 @@ class UnchangedPage:
     portal: str
     url: str  # under the portal's real origin
     fetched_at: str
+
+
+@dataclass
+class ListedLastmod:
+    """A sitemap's <lastmod> for an article or a child sitemap, once the crawl has acted on it.
+
+    The next crawl re-fetches the page only if the sitemap then shows another value: a change of
+    the site's own stamp, whatever its clock says, is what tells of an edit. ``identity`` is what
+    the archive knows the article by (its id, else its URL under the real origin) or the
+    sitemap's URL under the real origin.
+    """
+
+    portal: str
+    identity: str
+    lastmod: str

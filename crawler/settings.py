@@ -60,6 +60,7 @@ ARCHIVE_RECHECK_URLS: list[str] = []  # stored articles to fetch again (crawl --
 # brought no new article; 0 always follows (a full walk). Known articles are never re-fetched.
 ARCHIVE_STALE_LISTING_LIMIT = 1
 ARCHIVE_BACKFILL_SINCE = None  # backfill: walk all pagination back to this day (YYYY-MM-DD)
+ARCHIVE_BACKFILL_UNTIL = None  # backfill: articles listed as newer than this day are not fetched
 ARCHIVE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them off
 ARCHIVE_WARC_ENABLED = True  # every response into WARC files, indexed in the captures table
 ARCHIVE_WARC_DIR = None  # default: "<database name>-warc/" beside the database

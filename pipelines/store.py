@@ -1,4 +1,5 @@
-"""StorePipeline: hands extracted articles to the archive, marks removed ones, records the run.
+"""StorePipeline: hands extracted articles to the archive, marks removed ones, records the run
+and what sitemaps said of pages.
 
 Settings read: ARCHIVE_DB_PATH; the portal is the spider's. A write the archive refuses (disk
 full, read-only file) stops the crawl cleanly: what was stored stays stored, and the run is marked
@@ -14,7 +15,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from archive.store import Store, StoreError
-from crawler.items import GonePage, UnchangedPage
+from crawler.items import GonePage, ListedLastmod, UnchangedPage
 from crawler.portals import Portal
 from pipelines.extract import ExtractedArticle
 
@@ -59,6 +60,9 @@ class StorePipeline:
             elif isinstance(item, GonePage):
                 gone = (item.portal, item.url, item.status, item.fetched_at)
                 outcome = "removed" if self.store.mark_removed(*gone) else "gone_not_stored"
+            elif isinstance(item, ListedLastmod):
+                self.store.record_lastmod(item.portal, item.identity, item.lastmod)
+                return item
             else:
                 return item
         except StoreError as error:

@@ -52,6 +52,30 @@ def test_backfill_stops_by_date(sim, tmp_path):
     assert "oldest listing date reached: 2022-" in result.stdout
 
 
+def test_backfill_until_leaves_out_newer_articles(sim, tmp_path):
+    db = tmp_path / "a.db"
+    since, until = date(2022, 5, 17), date(2023, 1, 31)
+    command = backfill_command(sim, db, since.isoformat()) + ["--until", until.isoformat()]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    visible = sim.sites[PORTAL].visible(DEFAULT_CLOCK)
+    wanted = {str(a.id) for a in visible if since <= a.published.date() <= until}
+    newer = {str(a.id) for a in visible if a.published.date() > until}
+    keys = set(stored_keys(db))
+    assert wanted <= keys
+    assert not keys & newer
+    assert last_run_stats(db)["portal/article/after_until"] >= len(newer)
+
+
+def test_backfill_refuses_an_impossible_date_range(sim, tmp_path):
+    command = backfill_command(sim, tmp_path / "a.db", "2023-01-01") + ["--until", "2022-01-01"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 2
+    assert "--until 2022-01-01 is before --since 2023-01-01" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "a.db").exists()
+
+
 def test_kill_9_then_resume_loses_nothing_and_stores_nothing_twice(sim, tmp_path):
     db = tmp_path / "a.db"
     command = backfill_command(sim, db, "2010-01-01")
@@ -77,3 +101,14 @@ def test_kill_9_then_resume_loses_nothing_and_stores_nothing_twice(sim, tmp_path
     stats = last_run_stats(db)
     assert stats["archive/articles/new"] == len(visible) - len(interrupted)
     assert stats["portal/article/known"] >= len(interrupted)  # not fetched again
+
+
+def test_backfill_eta_follows_the_pace_of_the_walk_so_far():
+    from crawler.extensions import backfill_eta
+
+    since = date(2020, 1, 1)
+    # 100 days walked in 60 s, 500 days left: 300 s
+    assert backfill_eta(since, "2021-08-24", "2021-05-16", 60) == "~5 min"
+    assert backfill_eta(since, "2021-08-24", "2021-08-24", 60) is None  # no pace yet
+    assert backfill_eta(since, "2021-08-24", "2019-12-31", 60) == "reached"
+    assert backfill_eta(None, "2021-08-24", "2021-05-16", 60) is None  # not a backfill

@@ -84,6 +84,14 @@ class Site:
     options: dict[str, object] = field(default_factory=dict)
     # The simulator's clock, for page parts that depend on time (a redesign, say).
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(VIETNAM), repr=False)
+    # What readers see, per (clock, section), and the articles by id: a 100,000-article site
+    # would otherwise sort its whole history for every page served. Both are rebuilt when the
+    # number of articles, edits or removals changes (tests and benches add and clear them).
+    _views: dict[tuple[datetime, str | None], list[SimArticle]] = field(
+        default_factory=dict, repr=False
+    )
+    _by_id: dict[int, SimArticle] = field(default_factory=dict, repr=False)
+    _indexed_sizes: tuple[int, int, int] = field(default=(-1, -1, -1), repr=False)
 
     def schedule_changes(self, rng: random.Random, edit_share: float, remove_share: float) -> None:
         """Pick the articles that will be edited or removed, and when."""
@@ -103,7 +111,19 @@ class Site:
         return "alive"
 
     def visible(self, now: datetime, section: str | None = None) -> list[SimArticle]:
-        """Articles a reader sees at ``now``, newest first."""
+        """Articles a reader sees at ``now``, newest first (callers must not modify the list)."""
+        self._refresh_index()
+        key = (now, section)
+        cached = self._views.get(key)
+        if cached is None:
+            if len(self._views) > 64:
+                self._views.clear()
+            cached = self._views[key] = self._visible(now, section)
+        return cached
+
+    def _visible(self, now: datetime, section: str | None) -> list[SimArticle]:
+        if section is not None:
+            return [a for a in self.visible(now) if a.section == section]
         shown = [
             self.version(a, now)
             for a in self.articles
@@ -111,26 +131,37 @@ class Site:
         ]
         if self.fate and self.fate.kind == "frozen":
             shown = [a for a in shown if a.published < self.fate.at]
-        if section is not None:
-            shown = [a for a in shown if a.section == section]
         return sorted(shown, key=lambda a: (a.published, a.id), reverse=True)
 
     def find(self, article_id: int, now: datetime) -> tuple[SimArticle | None, int]:
         """The article as shown at ``now`` and the HTTP status it is served with."""
-        for article in self.articles:
-            if article.id != article_id:
-                continue
-            if article.published > now:
-                return None, 404
-            removed = self.removal(article_id, now)
-            if removed is not None:
-                return None, removed
-            return self.version(article, now), 200
-        return None, 404
+        self._refresh_index()
+        article = self._by_id.get(article_id)
+        if article is None or article.published > now:
+            return None, 404
+        removed = self.removal(article_id, now)
+        if removed is not None:
+            return None, removed
+        return self.version(article, now), 200
+
+    def _refresh_index(self) -> None:
+        sizes = (len(self.articles), len(self.edits), len(self.removals))
+        if self._indexed_sizes != sizes:
+            by_id: dict[int, SimArticle] = {}
+            for article in self.articles:
+                by_id.setdefault(article.id, article)  # the first of a repeated id, as before
+            self._by_id = by_id
+            self._views = {}
+            self._indexed_sizes = sizes
 
     def version(self, article: SimArticle, now: datetime) -> SimArticle:
         edited_at = self.edits.get(article.id)
         return article.edited() if edited_at is not None and now >= edited_at else article
+
+    def modified_at(self, article: SimArticle, now: datetime) -> datetime:
+        """When the article as shown at ``now`` last changed: what a sitemap's <lastmod> says."""
+        edited_at = self.edits.get(article.id)
+        return edited_at if edited_at is not None and now >= edited_at else article.published
 
     def removal(self, article_id: int, now: datetime) -> int | None:
         removed = self.removals.get(article_id)

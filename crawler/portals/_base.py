@@ -95,6 +95,11 @@ class Portal:
     layout: str = "1"  # name of the current design, the one ``selectors`` describe
     earlier_layouts: tuple[Layout, ...] = ()
     revisit: Revisit = field(default_factory=Revisit)
+    # Paths of the portal's sitemaps (index or urlset, their <lastmod> used to spot new and
+    # edited articles) and of its RSS/Atom feeds (new articles only). Most government portals
+    # have neither; newspapers often do.
+    sitemaps: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
     language: str = "vi"
     province_after_2025: str | None = None
     replay: str | None = None  # folder under shared/data holding an offline mirror of the portal
@@ -106,6 +111,9 @@ class Portal:
         parts = urlsplit(self.origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ValueError(f"portal {self.id}: origin must be scheme://host, got {self.origin!r}")
+        for path in (*self.start_paths, *self.sitemaps, *self.feeds):
+            if not path.startswith("/"):
+                raise ValueError(f"portal {self.id}: paths must start with '/', got {path!r}")
         for pattern in (self.article_pattern, self.listing_pattern, *self.deny_patterns):
             re.compile(pattern)
         if self.article_id_pattern and "(?P<id>" not in self.article_id_pattern:

@@ -37,6 +37,7 @@ PORTAL = Portal(
     article_id_pattern=r"(?:/|-post)(?P<id>\d+)\.html?$",
     listing_pattern=r"^/([a-z-]+/(trang-\d+\.htm|\?page=\d+)?)?$",
     deny_patterns=(r"^/tim-kiem/", r"^/tag/"),
+    sitemaps=("/sitemap.xml",),  # the 2024 CMS's (also named in robots.txt); 404 before
     layout="2024",
     selectors=SELECTORS_2024,
     earlier_layouts=(Layout(name="2020", until="2024-06-01", selectors=SELECTORS_2020),),

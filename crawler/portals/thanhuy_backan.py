@@ -16,6 +16,7 @@ PORTAL = Portal(
     article_id_pattern=r"-(?P<id>\d+)\.html$",
     listing_pattern=r"^/(tin-tuc/[a-z0-9-]+/(page-\d+)?)?$",
     deny_patterns=(r"^/(sendmail|print|savefile)/",),
+    feeds=("/rss/tin-tuc/",),  # NukeViet's news module feed: the 20 newest
     selectors=Selectors(
         title="#news_detail h1",
         lead="#hometext",

@@ -8,9 +8,14 @@ Traps it refuses: anything the declaration denies (print views, language switche
 segments repeat (``/en/en/…``), over-long URLs, other hosts. The same article linked under several
 sections is fetched once, by the portal's article id.
 
+Sitemaps and feeds the declaration lists are read too: their articles are fetched if new, and a
+sitemap <lastmod> that differs from the one recorded last time has a stored article fetched again
+(an edit). Child sitemaps whose <lastmod> has not changed are not fetched.
+
 Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT, ARCHIVE_RECHECK_URLS,
-ARCHIVE_STALE_LISTING_LIMIT, ARCHIVE_BACKFILL_SINCE. The runner passes the archive's known
-articles (``known``).
+ARCHIVE_STALE_LISTING_LIMIT, ARCHIVE_BACKFILL_SINCE, ARCHIVE_BACKFILL_UNTIL, DOWNLOAD_MAXSIZE.
+The runner passes the archive's known articles (``known``) and what sitemaps last said
+(``listed``).
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.items import GonePage, RawPage, UnchangedPage
+from crawler.feeds import feed_links, lastmod_day, sitemap_entries
+from crawler.items import GonePage, ListedLastmod, RawPage, UnchangedPage
 from crawler.portals import Portal, get_portal
 from crawler.urls import canonical_url, next_page_url, pagination, rebase, trap_reason
 
@@ -51,6 +57,8 @@ class PortalSpider(scrapy.Spider):
         known: set[str] | None = None,
         stale_listing_limit: int | str = 1,
         since: str | None = None,
+        until: str | None = None,
+        listed: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -79,8 +87,13 @@ class PortalSpider(scrapy.Spider):
         self.stale_listing_limit = int(stale_listing_limit or 0)
         # Backfill: walk every listing page back to this day (listing dates say how far).
         self.since = date.fromisoformat(since) if since else None
-        if self.since is not None:
+        # ... and leave out articles listed as newer than this day.
+        self.until = date.fromisoformat(until) if until else None
+        if self.since is not None or self.until is not None:
             self.stale_listing_limit = 0
+        # What the portal's sitemaps said of each page last time (identity -> <lastmod>).
+        self.listed = dict(listed or {})
+        self.max_xml_size = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -91,13 +104,19 @@ class PortalSpider(scrapy.Spider):
         kwargs.setdefault("recheck", settings.getlist("ARCHIVE_RECHECK_URLS"))
         kwargs.setdefault("stale_listing_limit", settings.getint("ARCHIVE_STALE_LISTING_LIMIT"))
         kwargs.setdefault("since", settings.get("ARCHIVE_BACKFILL_SINCE"))
+        kwargs.setdefault("until", settings.get("ARCHIVE_BACKFILL_UNTIL"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_xml_size = settings.getint("DOWNLOAD_MAXSIZE")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for path in self.portal.start_paths:
             # Not dont_filter: a link back to the home page must not fetch it again.
             yield scrapy.Request(self.fetch_base + path, callback=self.parse, meta={"start": True})
+        for path in self.portal.sitemaps:
+            yield self._xml_request(self.fetch_base + path, self.parse_sitemap)
+        for path in self.portal.feeds:
+            yield self._xml_request(self.fetch_base + path, self.parse_feed)
         for entry in self.recheck:
             url, etag, modified = (entry, None, None) if isinstance(entry, str) else entry
             self._count("portal/article/recheck")
@@ -121,6 +140,7 @@ class PortalSpider(scrapy.Spider):
             yield UnchangedPage(
                 self.portal.id, rebase(response.url, self.portal.origin), fetched_at
             )
+            yield from self._lastmod_acted_on(response)
             return
         if not isinstance(response, HtmlResponse):
             self._count("portal/response/not_html")
@@ -138,14 +158,104 @@ class PortalSpider(scrapy.Spider):
                 fetched_at=fetched_at,
                 capture_id=capture_id,
             )
+            yield from self._lastmod_acted_on(response)
             yield from self._links(response, stale=0)
             return
         yield from self._links(response, stale=response.meta.get("stale", 0))
+
+    # sitemaps and feeds ----------------------------------------------------------------------
+
+    def parse_sitemap(
+        self, response: Response, **kwargs: Any
+    ) -> Iterator[scrapy.Request | ListedLastmod]:
+        """A sitemap index leads to the child sitemaps whose <lastmod> changed; a urlset to its
+        new articles and to the stored ones whose <lastmod> changed."""
+        kind, entries = sitemap_entries(response.body, self.max_xml_size)
+        if kind is None:
+            self._count("portal/sitemap/invalid")
+            return
+        self._count(f"portal/sitemap/{kind}" if entries else "portal/sitemap/empty")
+        for loc, lastmod in entries:
+            url = self._on_site(loc)
+            if url is None:
+                continue
+            if kind == "sitemapindex":
+                identity = rebase(url, self.portal.origin)
+                if lastmod and self.listed.get(identity) == lastmod:
+                    self._count("portal/sitemap/unchanged")
+                    continue
+                yield self._xml_request(url, self.parse_sitemap, identity, lastmod)
+            elif self.portal.is_article(url):
+                if self.since and lastmod and (lastmod_day(lastmod) or self.since) < self.since:
+                    self._count("portal/article/before_since")
+                    continue
+                yield from self._listed_article(url, lastmod)
+        yield from self._lastmod_acted_on(response)
+
+    def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+        """An RSS or Atom feed: its new articles (feeds say nothing reliable of edits)."""
+        links = feed_links(response.body)
+        self._count("portal/feed/read" if links is not None else "portal/feed/invalid")
+        for link in links or []:
+            url = self._on_site(response.urljoin(link))
+            if url is not None and self.portal.is_article(url):
+                yield from self._listed_article(url, None)
+
+    def _listed_article(
+        self, url: str, lastmod: str | None
+    ) -> Iterator[scrapy.Request | ListedLastmod]:
+        identity = self._identity(url)
+        if identity not in self.known:
+            request = self._request_for(url)
+            if request is not None:
+                if lastmod:
+                    request.meta.update(listed_identity=identity, listed_lastmod=lastmod)
+                yield request
+            return
+        recorded = self.listed.get(identity)
+        if not lastmod or recorded == lastmod:
+            self._count("portal/article/known")
+            return
+        if recorded is None:
+            # First sight of this stored article in a sitemap: note the stamp, fetch nothing.
+            self._count("portal/sitemap/lastmod_noted")
+            yield ListedLastmod(self.portal.id, identity, lastmod)
+            return
+        self._count("portal/article/lastmod_changed")
+        request = self._request_for(url, recheck=True)
+        if request is not None:
+            request.meta.update(listed_identity=identity, listed_lastmod=lastmod)
+            yield request
+
+    def _lastmod_acted_on(self, response: Response) -> Iterator[ListedLastmod]:
+        lastmod = response.meta.get("listed_lastmod")
+        if lastmod:
+            yield ListedLastmod(self.portal.id, response.meta["listed_identity"], lastmod)
+
+    def _xml_request(
+        self,
+        url: str,
+        callback: Any,
+        identity: str | None = None,
+        lastmod: str | None = None,
+    ) -> scrapy.Request:
+        meta = {"listed_identity": identity, "listed_lastmod": lastmod} if lastmod else {}
+        return scrapy.Request(url, callback=callback, errback=self._xml_failed, meta=meta)
+
+    def _xml_failed(self, failure: Failure) -> None:
+        """A missing feed or sitemap is not a failed crawl: listings remain."""
+        self._count("portal/sitemap_or_feed/failed")
+
+    # listings ------------------------------------------------------------------------------
 
     def _links(self, response: Response, stale: int) -> Iterator[scrapy.Request]:
         """Article requests first; then listings, unless too many listing pages in a row
         brought nothing new (a start page always leads on: sections hang from it)."""
         listings, new_articles = [], 0
+        newer_than_until = self._listed_after_until(response)
+        # With --until, articles are taken from listing pages, which date them; an article's
+        # "newest" and "related" boxes would bring in the very articles --until leaves out.
+        undated_only = self.until is not None and self.portal.is_article(response.url)
         before_since = (
             self.since is not None
             and not self.portal.is_article(response.url)
@@ -156,6 +266,9 @@ class PortalSpider(scrapy.Spider):
             if url is None:
                 continue
             new_articles += self._unknown_article(url)
+            if url in newer_than_until or (undated_only and self.portal.is_article(url)):
+                self._count("portal/article/after_until")
+                continue
             request = self._request_for(url)
             if request is None:
                 continue
@@ -211,6 +324,17 @@ class PortalSpider(scrapy.Spider):
                 meta={"stale": request.meta.get("stale", 0), "skips": skips + 1},
             )
 
+    def _listed_after_until(self, response: Response) -> set[str]:
+        """Article URLs (canonical) this listing page dates after ``until``: not fetched."""
+        if self.until is None or self.portal.is_article(response.url):
+            return set()
+        newer = (url for url, day in listing_dates(response) if day > self.until)
+        return {
+            local
+            for local in map(self._on_site, newer)
+            if local is not None and self.portal.is_article(local)
+        }
+
     def _all_before_since(self, response: Response) -> bool:
         """Whether every article this listing page shows for the first time in this crawl is
         dated before ``since`` (a page with no dated new article does not stop the walk)."""
@@ -225,10 +349,9 @@ class PortalSpider(scrapy.Spider):
                 continue  # seen earlier in this crawl: a sidebar, a "newest" box
             dates.append(day)
         if dates and self.crawler.stats is not None:
-            oldest = min(dates).isoformat()
-            current = self.crawler.stats.get_value("portal/oldest_listing_date")
-            if current is None or oldest < current:
-                self.crawler.stats.set_value("portal/oldest_listing_date", oldest)
+            # How far back the walk has come, and from where: the progress line's ETA.
+            self.crawler.stats.min_value("portal/oldest_listing_date", min(dates).isoformat())
+            self.crawler.stats.max_value("portal/newest_listing_date", max(dates).isoformat())
         return bool(dates) and max(dates) < self.since
 
     def _identity(self, url: str) -> str:

@@ -85,6 +85,13 @@ class Family:
         return items[(page - 1) * size : page * size], total
 
 
+def pager_window(page: int, total: int, around: int = 5) -> list[int]:
+    """Page numbers a SharePoint-style pager shows: the first, the last and a few around the
+    current one (a pager linking all 10,000 pages of a deep archive would be unrealistic)."""
+    shown = {1, total, *range(max(1, page - around), min(total, page + around) + 1)}
+    return sorted(shown)
+
+
 def not_found_page(site: Site) -> str:
     return (
         f"<html><head><meta charset='utf-8'><title>Không tìm thấy trang - {e(site.name)}</title>"

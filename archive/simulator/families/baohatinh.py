@@ -138,8 +138,11 @@ class BaoHaTinh(Family):
             return None
         if path == "/sitemap.xml":
             maps = "".join(
-                f"<sitemap><loc>https://{site.host}/sitemaps/{slug}.xml</loc></sitemap>"
-                for slug, _ in site.sections
+                f"<sitemap><loc>https://{site.host}/sitemaps/{slug}.xml</loc>"
+                + (f"<lastmod>{w3c(max(stamps))}</lastmod>" if stamps else "")
+                + "</sitemap>"
+                for slug, name in site.sections
+                for stamps in [[site.modified_at(a, now) for a in site.visible(now, name)]]
             )
             maps += f"<sitemap><loc>https://{site.host}/sitemaps/tin-moi.xml</loc></sitemap>"
             return Reply(
@@ -152,7 +155,7 @@ class BaoHaTinh(Family):
         match = re.match(r"^/sitemaps/([a-z-]+)\.xml$", path)
         if match and match.group(1) in dict(site.sections):
             urls = "".join(
-                f"<url><loc>https://{site.host}{self.new_path(a)}</loc><lastmod>{a.published:%Y-%m-%dT%H:%M:%S+07:00}</lastmod></url>"
+                f"<url><loc>https://{site.host}{self.new_path(a)}</loc><lastmod>{w3c(site.modified_at(a, now))}</lastmod></url>"
                 for a in site.visible(now, dict(site.sections)[match.group(1)])
             )
             return Reply(
@@ -234,3 +237,8 @@ class BaoHaTinh(Family):
 
 
 FAMILY = BaoHaTinh()
+
+
+def w3c(moment: datetime) -> str:
+    """A sitemap <lastmod>: W3C datetime in Vietnam time."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+07:00")

@@ -19,6 +19,7 @@ from archive.simulator.families._base import (
     ddmmyyyy,
     e,
     page_number,
+    pager_window,
 )
 from archive.simulator.site import Site
 
@@ -56,7 +57,7 @@ class HongLinh(Family):
         items, total = self.pages(site.visible(now), page, site.page_size)
         pager = " ".join(
             f'<a href="{LISTING}?Page={n}">{n}</a>' if n != page else f"<span>{n}</span>"
-            for n in range(1, total + 1)
+            for n in pager_window(page, total)
         )
         body = self._items(site, items, f'<div class="pager">Trang: {pager}</div>')
         return Reply(200, self._page(site, "Tin tức - Sự kiện", body))

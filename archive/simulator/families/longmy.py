@@ -14,7 +14,14 @@ import re
 from datetime import datetime
 
 from archive.simulator.content import SimArticle
-from archive.simulator.families._base import Family, Reply, body_blocks, e, page_number
+from archive.simulator.families._base import (
+    Family,
+    Reply,
+    body_blocks,
+    e,
+    page_number,
+    pager_window,
+)
 from archive.simulator.site import Site
 
 _OLD = re.compile(r"^/tin-tuc/(\d+)-[a-z0-9-]+\.aspx$")
@@ -56,7 +63,9 @@ class LongMyOld(Family):
             f'<span class="ngay">({a.published.day}/{a.published.month}/{a.published.year})</span></td></tr>'
             for a in items
         )
-        pager = " ".join(f'<a href="/tin-tuc.aspx?trang={n}">{n}</a>' for n in range(1, total + 1))
+        pager = " ".join(
+            f'<a href="/tin-tuc.aspx?trang={n}">{n}</a>' for n in pager_window(page, total)
+        )
         return Reply(
             200,
             self._page(

@@ -12,7 +12,7 @@ from datetime import datetime
 from email.utils import format_datetime
 
 from archive.simulator.content import SimArticle
-from archive.simulator.families._base import Family, Reply, body_blocks, ddmmyyyy, e
+from archive.simulator.families._base import Family, Reply, body_blocks, ddmmyyyy, e, pager_window
 from archive.simulator.site import Site
 
 _ARTICLE = re.compile(r"^/tin-tuc/[a-z0-9-]+/[a-z0-9-]+-(\d+)\.html$")
@@ -47,7 +47,7 @@ class PartyCommittee(Family):
         )
         pager = " ".join(
             f'<a href="/tin-tuc/{slug}/page-{n}">{n}</a>' if n != page else f"<strong>{n}</strong>"
-            for n in range(1, total + 1)
+            for n in pager_window(page, total)
         )
         return Reply(
             200,
