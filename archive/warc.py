@@ -5,14 +5,23 @@ standard WARC tool (``warcio index``, ``warcio check``, pywb…) can read the fi
 be read back alone from its offset. A response whose payload is identical to an earlier capture
 of the same URL is written as a ``revisit`` record (identical-payload-digest profile, as Heritrix
 does) instead of being stored again. Files rotate at ``max_bytes``.
+
+A writer holds an exclusive ``flock`` on the file it appends to. A crawl killed in the middle of a
+write (kill -9, power loss) leaves a partial gzip member at the end of its file; the next writer
+in the directory cuts such tails off files no live writer holds (``repair_tails``), so every file
+stays readable by ``warcio check``. The captures index never points at a partial record: a row is
+written only after its record is flushed.
 """
 
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import io
+import logging
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +30,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 DEFAULT_MAX_BYTES = 1024**3  # rotate at 1 GiB
+GZIP_MEMBER_START = b"\x1f\x8b\x08"
+TAIL_WINDOWS = (64 * 1024, 8 * 1024**2, 128 * 1024**2)  # how far back a last member is sought
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,8 @@ class WarcFiles:
         self._file: io.BufferedWriter | None = None
         self._name = ""
         self._writer: WARCWriter | None = None
+        for name, cut in repair_tails(self.directory).items():
+            logger.warning("%s: cut %d bytes of a record left partial by a crash", name, cut)
 
     def write(self, exchange: Exchange, revisit_of: tuple[str, str] | None) -> WrittenRecord:
         """Write ``exchange``; ``revisit_of`` = (uri, WARC-Date) of an identical earlier capture."""
@@ -124,6 +139,7 @@ class WarcFiles:
         stamp = datetime.now().strftime("%Y%m%d%H%M%S")
         self._name = f"{self.prefix}-{stamp}-{os.getpid()}-{self.serial:05d}.warc.gz"
         self._file = open(self.directory / self._name, "ab")  # noqa: SIM115 - kept open
+        fcntl.flock(self._file, fcntl.LOCK_EX)  # a live writer's file is never repaired
         self._writer = WARCWriter(self._file, gzip=True)
         return self._writer
 
@@ -132,6 +148,58 @@ class WarcFiles:
             self._file.close()
             self._file = None
             self._writer = None
+
+
+def repair_tails(directory: Path) -> dict[str, int]:
+    """Cut a partial last gzip member off every ``*.warc.gz`` in ``directory`` that no live writer
+    holds; {file name: bytes cut} for the files that had one."""
+    repaired = {}
+    for path in sorted(directory.glob("*.warc.gz")):
+        try:
+            with open(path, "r+b") as handle:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # being written right now
+                end = complete_end(handle)
+                size = os.fstat(handle.fileno()).st_size
+                if end is not None and end < size:
+                    handle.truncate(end)
+                    repaired[path.name] = size - end
+        except OSError as error:
+            logger.warning("%s: cannot check for a partial record: %s", path.name, error)
+    return repaired
+
+
+def complete_end(handle: io.BufferedRandom) -> int | None:
+    """Where the last complete gzip member of a file ends (its size when the file is whole);
+    None when it cannot be told (no WARC member found near the end)."""
+    size = os.fstat(handle.fileno()).st_size
+    if size == 0:
+        return 0
+    for window in TAIL_WINDOWS:
+        start = max(0, size - window)
+        handle.seek(start)
+        tail = handle.read()
+        position = len(tail)
+        while (position := tail.rfind(GZIP_MEMBER_START, 0, position)) >= 0:
+            inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+            try:
+                head = inflater.decompress(tail[position:], 16)
+                if not head.startswith(b"WARC/"):
+                    continue  # the magic bytes inside compressed data, not a record
+                while not inflater.eof and inflater.unconsumed_tail:
+                    inflater.decompress(inflater.unconsumed_tail, 1024**2)
+            except zlib.error:
+                continue
+            if inflater.eof:
+                # A whole member: the file is complete after it, or cut in the next one.
+                return size - len(inflater.unused_data)
+            # A member cut short: the file is complete up to its start.
+            return start + position
+        if start == 0:
+            return None
+    return None
 
 
 def warc_dir_for(db_path: str | Path) -> str:

@@ -1,6 +1,7 @@
 """Backfills: walk a portal's history back to a date, and survive kill -9 (resume, nothing lost,
 nothing twice)."""
 
+import gzip
 import signal
 import sqlite3
 import subprocess
@@ -101,6 +102,8 @@ def test_kill_9_then_resume_loses_nothing_and_stores_nothing_twice(sim, tmp_path
     stats = last_run_stats(db)
     assert stats["archive/articles/new"] == len(visible) - len(interrupted)
     assert stats["portal/article/known"] >= len(interrupted)  # not fetched again
+    for warc in (tmp_path / "a-warc").glob("*.warc.gz"):  # no record left cut by the kill
+        gzip.decompress(warc.read_bytes())
 
 
 def test_backfill_eta_follows_the_pace_of_the_walk_so_far():

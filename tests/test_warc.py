@@ -1,6 +1,7 @@
 """WARC capture: files standard tools read, records readable alone, revisits, rotation."""
 
 import gzip
+import random
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -62,3 +63,51 @@ def test_files_rotate_by_size(tmp_path):
     files.close()
     assert len(written) >= 2
     assert warcio_check(*tmp_path.glob("*.warc.gz")).returncode == 0
+
+
+def crashed_file(tmp_path, cut):
+    """A file as a writer killed during its third exchange leaves it: ``cut`` bytes into it."""
+    files = WarcFiles(tmp_path, "test")
+    first = files.write(exchange(), None)
+    files.write(exchange(body=BODY * 2), None)
+    path = tmp_path / first.warc_file
+    whole = path.stat().st_size  # two whole exchanges
+    noise = random.Random(1).randbytes(100_000)
+    third = files.write(exchange(body=noise), None)  # big: its response member is ~100 KB
+    files.close()
+    with path.open("r+b") as handle:
+        handle.truncate(third.offset + cut)
+    return path, whole
+
+
+def test_a_record_left_partial_by_a_crash_is_cut_off_by_the_next_writer(tmp_path):
+    for cut in (5, 60, 5_000, 60_000):  # in the gzip header, just after, mid-body, near the end
+        folder = tmp_path / str(cut)
+        folder.mkdir()
+        path, whole = crashed_file(folder, cut)
+        assert path.stat().st_size == whole + cut
+        WarcFiles(folder, "test").close()  # opening a writer repairs the directory
+        assert path.stat().st_size == whole
+        assert warcio_check(path).returncode == 0
+        assert [r.rec_type for r in ArchiveIterator(path.open("rb"))] == ["response", "request"] * 2
+
+
+def test_a_cut_between_records_or_a_whole_file_is_left_alone(tmp_path):
+    files = WarcFiles(tmp_path, "test")
+    name = files.write(exchange(), None).warc_file
+    files.close()
+    size = (tmp_path / name).stat().st_size
+    WarcFiles(tmp_path, "test").close()
+    assert (tmp_path / name).stat().st_size == size
+
+
+def test_a_file_being_written_is_not_touched(tmp_path):
+    writing = WarcFiles(tmp_path, "live")
+    record = writing.write(exchange(), None)
+    path = tmp_path / record.warc_file
+    with path.open("ab") as handle:  # looks partial, but its writer is alive
+        handle.write(b"\x1f\x8b\x08\x00partial")
+    size = path.stat().st_size
+    WarcFiles(tmp_path, "other").close()
+    assert path.stat().st_size == size
+    writing.close()
