@@ -608,6 +608,123 @@ def dedupe(db_path: str, threshold: float | None, show: int) -> None:
             click.echo(f"  cluster {cluster_id}: {size} articles ({portals}): {title}")
 
 
+@cli.command()
+@db_option()
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to create (it must not exist or be empty, unless --overwrite).",
+)
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice(["jsonl", "csv", "parquet"]),
+    default="parquet",
+    show_default=True,
+)
+@click.option(
+    "--compress",
+    type=click.Choice(["none", "gz", "zst"]),
+    default="none",
+    show_default=True,
+    help="Compress JSONL files (Parquet is always zstd inside).",
+)
+@click.option("--portal", "portals", multiple=True, metavar="PORTAL", help="Only this portal.")
+@click.option("--province", help="Only this province (its name before or after 2025).")
+@click.option("--level", help="Only this level (province, city, town, district, commune…).")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on or after.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on or before.")
+@click.option("--min-words", type=click.IntRange(min=0), default=0, help="Drop shorter texts.")
+@click.option(
+    "--dedupe",
+    "dedupe_mode",
+    type=click.Choice(["none", "exact", "near"]),
+    default="none",
+    show_default=True,
+    help="Keep one article per group of exact duplicates, or per near-duplicate cluster "
+    "(run `portal-archive dedupe` first).",
+)
+@click.option("--fields", metavar="A,B,...", help="Only these fields, in this order.")
+@click.option("--overwrite", is_flag=True, help="Replace --out if it holds files.")
+@click.option(
+    "--shard-rows",
+    type=click.IntRange(min=1),
+    default=250_000,
+    show_default=True,
+    help="Rows per data file.",
+)
+def export(
+    db_path: str,
+    out: Path,
+    file_format: str,
+    compress: str,
+    portals: tuple[str, ...],
+    province: str | None,
+    level: str | None,
+    since: Any,
+    until: Any,
+    min_words: int,
+    dedupe_mode: str,
+    fields: str | None,
+    overwrite: bool,
+    shard_rows: int,
+) -> None:
+    """Write the archive as a dataset: data files, a dataset card (README.md) and SHA256SUMS.
+
+    Loads with datasets.load_dataset("parquet"|"json"|"csv", data_dir=OUT), pandas, pyarrow or
+    DuckDB. Reads a snapshot, so a crawl may run at the same time; two exports of the same
+    archive are byte-identical.
+    """
+    from archive.export import FIELDS, ExportError, ExportOptions, export_dataset
+    from archive.migrations import needs_migration
+
+    options = ExportOptions(
+        out=out,
+        format=file_format,
+        compress=compress,
+        portals=portals,
+        province=province,
+        level=level,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        min_words=min_words,
+        dedupe=dedupe_mode,
+        fields=tuple(f.strip() for f in fields.split(",") if f.strip())
+        if fields is not None
+        else tuple(f.name for f in FIELDS),
+        overwrite=overwrite,
+        shard_rows=shard_rows,
+    )
+    if Path(db_path).exists() and needs_migration(db_path):
+        _open_store(db_path).close()  # bring an older archive's schema up to date first
+    bar: Any = None
+
+    def start(total: int) -> None:
+        nonlocal bar
+        bar = click.progressbar(length=total, label="exporting", file=sys.stderr)
+        bar.__enter__()
+
+    try:
+        summary = export_dataset(db_path, options, progress=lambda n: bar.update(n), on_total=start)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write the export: {error}") from None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    click.echo(
+        f"{summary.rows:,} articles from {len(summary.per_portal)} portals written to "
+        f"{summary.out}/ ({len(summary.files)} {file_format} file(s), README.md, SHA256SUMS)"
+    )
+    if summary.not_compared:
+        click.echo(
+            f"  note: {summary.not_compared:,} articles are newer than the last `dedupe` run "
+            "and were not compared for near duplicates"
+        )
+
+
 def _replay_root(portal: Any) -> Path:
     try:
         return replay_root(portal)

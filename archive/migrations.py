@@ -161,6 +161,17 @@ def _m006_listed_lastmods(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m007_word_count(db: sqlite_utils.Database) -> None:
+    # Words of the text as duplicate detection counts them: exports filter and report on it.
+    from archive.store import normalised_words
+
+    db["articles"].add_column("word_count", int)
+    db.conn.create_function(
+        "portal_archive_word_count", 1, lambda text: len(normalised_words(text or ""))
+    )
+    db.execute("UPDATE articles SET word_count = portal_archive_word_count(text)")
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
@@ -168,6 +179,7 @@ MIGRATIONS: list[Migration] = [
     _m004_revisions_removals_duplicates,
     _m005_validators,
     _m006_listed_lastmods,
+    _m007_word_count,
 ]
 
 
@@ -183,3 +195,18 @@ def migrate(db: sqlite_utils.Database) -> int:
         migration(db)
         db.execute(f"PRAGMA user_version = {version}")
     return len(MIGRATIONS)
+
+
+def needs_migration(path: str) -> bool:
+    """Whether the database at ``path`` is older than this schema (read without a write lock,
+    so a reader does not wait for a crawl that is writing)."""
+    import sqlite3
+    from contextlib import closing
+    from pathlib import Path
+
+    try:
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as conn:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS)
+    except sqlite3.DatabaseError:
+        return True  # let the store say what is wrong with it

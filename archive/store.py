@@ -87,7 +87,9 @@ def article_record(article: Article) -> ArticleRecord:
     record["images"] = json.dumps(record["images"], ensure_ascii=False)
     record["tags"] = json.dumps(record["tags"], ensure_ascii=False)
     record["content_hash"] = content_hash(record)
-    record["text_hash"] = text_hash(article.text or article.title)
+    words = normalised_words(article.text or article.title)
+    record["text_hash"] = words_hash(words)
+    record["word_count"] = len(words) if article.text else 0
     return record
 
 
@@ -98,7 +100,11 @@ def normalised_words(text: str) -> list[str]:
 
 def text_hash(text: str) -> str:
     """Equal for texts that differ only in case, spacing or punctuation (exact duplicates)."""
-    return hashlib.sha256(" ".join(normalised_words(text)).encode("utf-8")).hexdigest()[:32]
+    return words_hash(normalised_words(text))
+
+
+def words_hash(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
 
 
 class Store:
