@@ -135,7 +135,8 @@ def test_dataset_card_says_what_is_inside(archive, tmp_path):
     town = archive_rows(archive, f"a.portal = '{TOWN}' AND substr(a.published, 1, 10) >= '2020'")
     assert card.startswith("---\nlanguage:\n- vi\n")
     assert "path: data/train-*.jsonl" in card
-    assert f"| {TOWN} | Cổng thông tin điện tử thành phố Hà Tĩnh | Hà Tĩnh / Hà Tĩnh | city |" in card
+    name = "Cổng thông tin điện tử thành phố Hà Tĩnh"
+    assert f"| {TOWN} | {name} | Hà Tĩnh / Hà Tĩnh | city |" in card
     assert "portal-archive export --format jsonl --portal hatinhcity --since 2020-01-01" in card
     assert "exact duplicates (same `text_hash`) removed" in card
     assert "| `warc_offset` | integer |" in card
@@ -214,6 +215,7 @@ def test_hugging_face_datasets_loads_each_format(archive, tmp_path, monkeypatch)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # local files only: never the Hub
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     import datasets
+
     stored = archive_rows(archive)
     for file_format, loader in (("parquet", "parquet"), ("jsonl", "json"), ("csv", "csv")):
         out = tmp_path / file_format
