@@ -19,6 +19,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import closing, suppress
@@ -307,8 +308,9 @@ def _keepers(
 
 def _rows(
     conn: sqlite3.Connection, options: ExportOptions
-) -> tuple[int, int, Iterator[tuple[Any, ...]]]:
-    """(row count, articles not yet compared for near duplicates, rows in URL order)."""
+) -> tuple[int, int, Iterator[list[tuple[Any, ...]]]]:
+    """(row count, articles not yet compared for near duplicates, batches of rows in URL
+    order, a row group's worth each)."""
     where, params = _where(options)
     joins = "FROM articles a JOIN sources s ON s.id = a.portal"
     not_compared = 0
@@ -329,9 +331,9 @@ def _rows(
         params,
     )
 
-    def stream() -> Iterator[tuple[Any, ...]]:
-        while batch := cursor.fetchmany(2000):
-            yield from batch
+    def stream() -> Iterator[list[tuple[Any, ...]]]:
+        while batch := cursor.fetchmany(options.row_group_rows):
+            yield batch
 
     return total, not_compared, stream()
 
@@ -346,7 +348,9 @@ def _write_dataset(
     progress: Callable[[int], None] | None,
     on_total: Callable[[int], None] | None,
 ) -> ExportSummary:
-    total, not_compared, rows = _rows(conn, options)
+    """Rows are handled a batch at a time, column by column: a million rows cost a million
+    Python steps only where a value must change (ids, JSON lists), not once per field."""
+    total, not_compared, batches = _rows(conn, options)
     if on_total:
         on_total(total)
     shards = max(1, -(-total // options.shard_rows))
@@ -355,42 +359,48 @@ def _write_dataset(
     summary = ExportSummary(options.out, total, names, not_compared=not_compared)
     converters = [_converter(FIELDS_BY_NAME[name]) for name in options.fields]
     width = len(options.fields)
-    shard_writer: _ShardWriter | None = None
+    shard_writer = _shard_writer(options, folder / names[0])
     written = 0
-    for raw in rows:
-        if written % options.shard_rows == 0:
-            if shard_writer is not None:
+    for batch in batches:
+        while batch:
+            if written and written % options.shard_rows == 0:
                 shard_writer.close()
-            shard_writer = _shard_writer(options, folder / names[written // options.shard_rows])
-        assert shard_writer is not None
-        shard_writer.write(
-            [convert(value) for convert, value in zip(converters, raw, strict=False)]
-        )
-        published, portal, province = raw[width:]
-        _count(summary, published, portal, province)
-        written += 1
-        if progress and written % 1000 == 0:
-            progress(1000)
-    if shard_writer is None:  # nothing selected: still a loadable, empty dataset
-        shard_writer = _shard_writer(options, folder / names[0])
+                shard_writer = _shard_writer(options, folder / names[written // options.shard_rows])
+            room = options.shard_rows - written % options.shard_rows
+            part, batch = batch[:room], batch[room:]
+            columns = list(zip(*part, strict=True))
+            shard_writer.write_columns(
+                [
+                    list(column) if convert is None else [convert(v) for v in column]
+                    for convert, column in zip(converters, columns, strict=False)
+                ]
+            )
+            _count(summary, *columns[width:])
+            written += len(part)
+            if progress:
+                progress(len(part))
     shard_writer.close()
-    if progress and written % 1000:
-        progress(written % 1000)
     if written != total:  # the snapshot makes this impossible; never publish a short dataset
         raise ExportError(f"read {written} rows, expected {total}")
     return summary
 
 
-def _count(summary: ExportSummary, published: str | None, portal: str, province: str) -> None:
-    summary.per_portal[portal] += 1
-    summary.per_province[province] += 1
-    year = published[:4] if published else "unknown"
-    summary.per_year[year] += 1
-    if published:
-        if summary.first_published is None or published < summary.first_published:
-            summary.first_published = published
-        if summary.last_published is None or published > summary.last_published:
-            summary.last_published = published
+def _count(
+    summary: ExportSummary,
+    published: tuple[str | None, ...],
+    portals: tuple[str, ...],
+    provinces: tuple[str, ...],
+) -> None:
+    summary.per_portal.update(portals)
+    summary.per_province.update(provinces)
+    summary.per_year.update(p[:4] if p else "unknown" for p in published)
+    dated = [p for p in published if p]
+    if dated:
+        first, last = min(dated), max(dated)
+        if summary.first_published is None or first < summary.first_published:
+            summary.first_published = first
+        if summary.last_published is None or last > summary.last_published:
+            summary.last_published = last
 
 
 def _extension(options: ExportOptions) -> str:
@@ -399,26 +409,31 @@ def _extension(options: ExportOptions) -> str:
     return options.format
 
 
-def _converter(spec: Field) -> Callable[[Any], Any]:
+def _converter(spec: Field) -> Callable[[Any], Any] | None:
+    """How a stored value becomes an exported one; None: as stored."""
     if spec.name == "id":
         return lambda url: hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
     if spec.kind == "strings":
         return lambda text: json.loads(text) if text else []
     if spec.kind == "images":
         return lambda text: [_image(i) for i in json.loads(text)] if text else []
-    return lambda value: value
+    return None
 
 
 def _image(image: dict[str, Any]) -> dict[str, str | None]:
     return {"src": image.get("src"), "alt": image.get("alt"), "caption": image.get("caption")}
 
 
-class _ShardWriter:
-    def write(self, values: list[Any]) -> None:
-        raise NotImplementedError
+class _ShardWriter(ABC):
+    """One data file being written."""
 
+    @abstractmethod
+    def write_columns(self, columns: list[list[Any]]) -> None:
+        """Append rows given as columns (in the order of the exported fields)."""
+
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Finish the file."""
 
 
 def _shard_writer(options: ExportOptions, path: Path) -> _ShardWriter:
@@ -465,11 +480,12 @@ class _JsonlShard(_TextShard):
         super().__init__(stream, raw)
         self.names = names
 
-    def write(self, values: list[Any]) -> None:
-        self.stream.write(
-            json.dumps(dict(zip(self.names, values, strict=True)), ensure_ascii=False)
+    def write_columns(self, columns: list[list[Any]]) -> None:
+        dumps, names = json.dumps, self.names
+        self.stream.writelines(
+            dumps(dict(zip(names, values, strict=True)), ensure_ascii=False) + "\n"
+            for values in zip(*columns, strict=True)
         )
-        self.stream.write("\n")
 
 
 class _CsvShard(_TextShard):
@@ -480,46 +496,36 @@ class _CsvShard(_TextShard):
         self.writer = csv.writer(stream, lineterminator="\r\n")
         self.writer.writerow(names)
 
-    def write(self, values: list[Any]) -> None:
-        self.writer.writerow(
-            json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v for v in values
-        )
+    def write_columns(self, columns: list[list[Any]]) -> None:
+        columns = [
+            [json.dumps(v, ensure_ascii=False) for v in column]
+            if column and isinstance(column[0], list)
+            else column
+            for column in columns
+        ]
+        self.writer.writerows(zip(*columns, strict=True))
 
 
 class _ParquetShard(_ShardWriter):
-    """Columns batched in memory up to a row group, then written (zstd, typed schema)."""
+    """Each batch of columns written as a row group (zstd, typed schema)."""
 
     def __init__(self, path: Path, names: tuple[str, ...], row_group_rows: int) -> None:
         import pyarrow.parquet as pq
 
         self.schema = arrow_schema(names)
-        self.names = names
         self.row_group_rows = row_group_rows
-        self.columns: list[list[Any]] = [[] for _ in names]
         self.writer = pq.ParquetWriter(
             path, self.schema, compression="zstd", write_statistics=True, use_dictionary=True
         )
 
-    def write(self, values: list[Any]) -> None:
-        for column, value in zip(self.columns, values, strict=True):
-            column.append(value)
-        if len(self.columns[0]) >= self.row_group_rows:
-            self._flush()
-
-    def _flush(self) -> None:
+    def write_columns(self, columns: list[list[Any]]) -> None:
         import pyarrow as pa
 
-        if not self.columns[0]:
-            return
-        batch = pa.RecordBatch.from_arrays(
-            [pa.array(c, type=t.type) for c, t in zip(self.columns, self.schema, strict=True)],
-            schema=self.schema,
-        )
+        arrays = [pa.array(c, type=f.type) for c, f in zip(columns, self.schema, strict=True)]
+        batch = pa.RecordBatch.from_arrays(arrays, schema=self.schema)
         self.writer.write_batch(batch, row_group_size=self.row_group_rows)
-        self.columns = [[] for _ in self.names]
 
     def close(self) -> None:
-        self._flush()
         self.writer.close()
 
 
