@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.reextract
 	$(BIN)/python -m bench.warc_size
 	$(BIN)/python -m bench.incremental
+	$(BIN)/python -m bench.export
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
