@@ -5,6 +5,9 @@ import json
 import sqlite3
 import subprocess
 import sys
+from contextlib import contextmanager
+
+from archive.simulator import Simulator
 
 
 def crawl(sim, portal, db, *extra):
@@ -27,6 +30,23 @@ def crawl(sim, portal, db, *extra):
         check=False,
     )
     return result
+
+
+def crawl_ok(sim, portal, db, *extra):
+    """``crawl``, which must succeed."""
+    result = crawl(sim, portal, db, *extra)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+@contextmanager
+def steady_simulator(portal, seed, articles):
+    """A simulator of one portal whose articles are never edited or removed by the simulation
+    itself: a test makes the changes it looks for."""
+    with Simulator(seed=seed, articles=articles, only=[portal]) as simulator:
+        simulator.sites[portal].edits.clear()
+        simulator.sites[portal].removals.clear()
+        yield simulator
 
 
 def stored(db, portal):

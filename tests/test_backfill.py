@@ -115,3 +115,24 @@ def test_backfill_eta_follows_the_pace_of_the_walk_so_far():
     assert backfill_eta(since, "2021-08-24", "2021-08-24", 60) is None  # no pace yet
     assert backfill_eta(since, "2021-08-24", "2019-12-31", 60) == "reached"
     assert backfill_eta(None, "2021-08-24", "2021-05-16", 60) is None  # not a backfill
+
+
+def test_backfill_stops_by_date_on_date_based_paging(tmp_path):
+    """Đắk Song's category 16 pages by date (``PublishedDate=``), not by page number."""
+    with Simulator(seed=2, articles=300, only=["daksong"]) as daksong:
+        daksong.sites["daksong"].removals.clear()
+        daksong.set_clock(DEFAULT_CLOCK)
+        since = date(2023, 6, 1)
+        command = [sys.executable, "-m", "archive", "backfill", "daksong", "--since", str(since)]
+        command += ["--db", str(tmp_path / "a.db"), "--fetch-base", daksong.base_url("daksong")]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        assert result.returncode == 0, result.stderr[-3000:]
+        visible = daksong.sites["daksong"].visible(DEFAULT_CLOCK, "Tin Kinh tế - Đời sống")
+    keys = set(stored_keys(tmp_path / "a.db"))
+    wanted = {str(a.id) for a in visible if a.published.date() >= since}
+    older = {str(a.id) for a in visible if a.published.date() < since}
+    assert wanted <= keys
+    # the page that crossed --since and "related" links of the articles near it; not the
+    # history before it
+    assert len(older) > 50 and len(keys & older) < 2 * 10
+    assert last_run_stats(tmp_path / "a.db")["portal/listing/before_since"] >= 1

@@ -9,7 +9,7 @@ import pytest
 from archive.dedupe import dedupe
 from archive.simulator import DEFAULT_CLOCK, Simulator
 from tests.conftest import make_article
-from tests.simcrawl import crawl
+from tests.simcrawl import crawl_ok
 
 TOWN, PAPER = "hatinhcity", "baohatinh"
 PARAGRAPHS = [
@@ -46,8 +46,7 @@ def two_portals(tmp_path_factory):
     with Simulator(seed=11, articles=40, only=[TOWN, PAPER]) as sim:
         sim.set_clock(DEFAULT_CLOCK)
         for portal in (PAPER, TOWN):
-            result = crawl(sim, portal, db)
-            assert result.returncode == 0, result.stderr[-3000:]
+            crawl_ok(sim, portal, db)
         town = sim.sites[TOWN]
         visible_paper = {a.id: a for a in sim.sites[PAPER].visible(DEFAULT_CLOCK)}
         pairs = {

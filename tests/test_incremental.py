@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
-from tests.simcrawl import crawl
+from archive.simulator import DEFAULT_CLOCK
+from tests.simcrawl import crawl, crawl_ok, steady_simulator
 
 PORTAL = "baohatinh"
 FIRST = DEFAULT_CLOCK - timedelta(days=60)
@@ -23,10 +23,7 @@ def last_run(db):
 
 @pytest.fixture(scope="module")
 def sim():
-    with Simulator(seed=3, articles=500, only=[PORTAL]) as simulator:
-        site = simulator.sites[PORTAL]
-        site.edits.clear()
-        site.removals.clear()
+    with steady_simulator(PORTAL, seed=3, articles=500) as simulator:
         yield simulator
 
 
@@ -34,8 +31,7 @@ def sim():
 def first_crawl(sim, tmp_path_factory):
     db = tmp_path_factory.mktemp("incremental") / "archive.db"
     sim.set_clock(FIRST)
-    result = crawl(sim, PORTAL, db)
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_ok(sim, PORTAL, db)
     return db, last_run(db)
 
 

@@ -11,12 +11,12 @@ from scrapy import Request
 from scrapy.http import TextResponse, XmlResponse
 from scrapy.utils.test import get_crawler
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
+from archive.simulator import DEFAULT_CLOCK
 from archive.simulator.families.baohatinh import XML_BOMB
 from crawler.items import ListedLastmod
 from crawler.portals import get_portal
 from crawler.spiders.portal import PortalSpider
-from tests.simcrawl import crawl, last_run_stats
+from tests.simcrawl import crawl, crawl_ok, last_run_stats, steady_simulator
 
 PORTAL = "baohatinh"
 FIRST = DEFAULT_CLOCK - timedelta(days=60)
@@ -136,10 +136,7 @@ def test_feed_links_to_unknown_articles_are_followed():
 
 @pytest.fixture(scope="module")
 def sim():
-    with Simulator(seed=3, articles=300, only=[PORTAL]) as simulator:
-        site = simulator.sites[PORTAL]
-        site.edits.clear()
-        site.removals.clear()
+    with steady_simulator(PORTAL, seed=3, articles=300) as simulator:
         yield simulator
 
 
@@ -147,8 +144,7 @@ def sim():
 def archive(sim, tmp_path_factory):
     db = tmp_path_factory.mktemp("sitemaps") / "archive.db"
     sim.set_clock(FIRST)
-    result = crawl(sim, PORTAL, db)
-    assert result.returncode == 0, result.stderr[-3000:]
+    crawl_ok(sim, PORTAL, db)
     return db
 
 
