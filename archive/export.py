@@ -30,6 +30,8 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from archive.store import read_only_connection
+
 FORMATS = ("jsonl", "csv", "parquet")
 COMPRESSIONS = ("none", "gz", "zst")
 DEDUPE_MODES = ("none", "exact", "near")
@@ -177,7 +179,6 @@ def export_dataset(
     except BaseException:
         shutil.rmtree(temp, ignore_errors=True)
         raise
-    summary.out = options.out
     return summary
 
 
@@ -254,9 +255,7 @@ def _connect_read_only(db_path: str | Path) -> sqlite3.Connection:
         raise ExportError(f"no archive at {path}")
     try:
         # read by a helper thread too (see _read_ahead), never by two threads at once
-        conn = sqlite3.connect(
-            f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30, check_same_thread=False
-        )
+        conn = read_only_connection(path, timeout=30, check_same_thread=False)
         conn.execute("SELECT count(*) FROM articles").fetchone()
     except sqlite3.DatabaseError as error:
         raise ExportError(f"cannot read {path} as an archive: {error}") from None

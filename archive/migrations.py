@@ -202,11 +202,11 @@ def needs_migration(path: str) -> bool:
     so a reader does not wait for a crawl that is writing)."""
     import sqlite3
     from contextlib import closing
-    from pathlib import Path
+
+    from archive.store import read_only_connection
 
     try:
-        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
+        with closing(read_only_connection(path)) as conn:
             return int(conn.execute("PRAGMA user_version").fetchone()[0]) < len(MIGRATIONS)
     except sqlite3.DatabaseError:
         return True  # let the store say what is wrong with it

@@ -107,6 +107,12 @@ def words_hash(words: list[str]) -> str:
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
 
 
+def read_only_connection(path: str | Path, **options: Any) -> sqlite3.Connection:
+    """A connection that can only read ``path`` (no write lock, ever: a crawl writing the archive
+    is never made to wait). ``options`` go to ``sqlite3.connect``."""
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, **options)
+
+
 class Store:
     """An archive database at ``path`` (created, with its schema, on first use)."""
 

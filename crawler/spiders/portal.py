@@ -252,15 +252,14 @@ class PortalSpider(scrapy.Spider):
         """Article requests first; then listings, unless too many listing pages in a row
         brought nothing new (a start page always leads on: sections hang from it)."""
         listings, new_articles = [], 0
-        newer_than_until = self._listed_after_until(response)
+        on_listing = not self.portal.is_article(response.url)
+        # A backfill reads the dates beside a listing page's links once, for both bounds.
+        dated = list(listing_dates(response)) if on_listing and (self.since or self.until) else []
+        newer_than_until = self._listed_after_until(dated)
         # With --until, articles are taken from listing pages, which date them; an article's
         # "newest" and "related" boxes would bring in the very articles --until leaves out.
-        undated_only = self.until is not None and self.portal.is_article(response.url)
-        before_since = (
-            self.since is not None
-            and not self.portal.is_article(response.url)
-            and self._all_before_since(response)
-        )
+        undated_only = self.until is not None and not on_listing
+        before_since = self.since is not None and on_listing and self._all_before_since(dated)
         for link in self.links.extract_links(response):
             url = self._on_site(link.url)
             if url is None:
@@ -324,23 +323,23 @@ class PortalSpider(scrapy.Spider):
                 meta={"stale": request.meta.get("stale", 0), "skips": skips + 1},
             )
 
-    def _listed_after_until(self, response: Response) -> set[str]:
-        """Article URLs (canonical) this listing page dates after ``until``: not fetched."""
-        if self.until is None or self.portal.is_article(response.url):
+    def _listed_after_until(self, dated: list[tuple[str, date]]) -> set[str]:
+        """Article URLs (canonical) a listing page dates after ``until``: not fetched."""
+        if self.until is None:
             return set()
-        newer = (url for url, day in listing_dates(response) if day > self.until)
+        newer = (url for url, day in dated if day > self.until)
         return {
             local
             for local in map(self._on_site, newer)
             if local is not None and self.portal.is_article(local)
         }
 
-    def _all_before_since(self, response: Response) -> bool:
-        """Whether every article this listing page shows for the first time in this crawl is
+    def _all_before_since(self, dated: list[tuple[str, date]]) -> bool:
+        """Whether every article a listing page shows for the first time in this crawl is
         dated before ``since`` (a page with no dated new article does not stop the walk)."""
         assert self.since is not None
         dates = []
-        for url, day in listing_dates(response):
+        for url, day in dated:
             url = canonical_url(url)
             if not self.portal.is_article(url):
                 continue
