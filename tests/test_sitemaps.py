@@ -199,3 +199,15 @@ def test_an_archive_made_before_sitemaps_were_read_notes_stamps_without_refetchi
     assert stats["portal/sitemap/lastmod_noted"] == articles
     assert stats.get("archive/articles/updated", 0) == 0
     assert stats["downloader/request_count"] < 20
+
+
+def test_a_recheck_goes_out_even_after_a_listing_showed_the_stored_article():
+    """Listings can be parsed before every --recheck request has been issued (Scrapy reads the
+    start requests lazily); seeing the stored article there must not make its recheck a
+    "duplicate"."""
+    crawl_spider = spider(known={"7"})
+    url = ARTICLE.format(7)
+    assert crawl_spider._follow(url) is None  # linked from a listing: stored, not fetched
+    recheck = crawl_spider._follow(url, recheck=True)
+    assert recheck is not None and recheck.url == url
+    assert crawl_spider._follow(url, recheck=True) is None  # but not twice

@@ -21,6 +21,7 @@ The runner passes the archive's known articles (``known``) and what sitemaps las
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,11 +29,11 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.feeds import feed_links, lastmod_day, sitemap_entries
 from crawler.items import GonePage, ListedLastmod, RawPage, UnchangedPage
+from crawler.links import LinkReader
 from crawler.portals import Portal, get_portal
 from crawler.urls import canonical_url, next_page_url, pagination, rebase, trap_reason
 
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 ARTICLE_PRIORITY = 10  # articles before more pagination keeps the queue short
 GONE_STATUSES = (404, 410)
 MAX_PAGE_SKIPS = 3  # failed listing pages in a row before a walk gives up
+KIND_MEMORY = 200_000  # canonical URLs whose kind (article, listing, denied...) is remembered
+_ARTICLE, _LISTING = "article", "listing"
 
 
 class PortalSpider(scrapy.Spider):
@@ -69,8 +72,12 @@ class PortalSpider(scrapy.Spider):
         self.fetch_host = urlsplit(self.fetch_base).hostname or ""
         self.allowed_domains = [self.fetch_host]
         self.limit = int(limit or 0)
-        self.links = LinkExtractor(unique=True)
-        self.article_keys: set[str] = set()
+        self.link_reader = LinkReader(self._local)
+        self.link_counts: Counter[str] = Counter()
+        self.kinds: dict[str, str] = {}  # canonical URL -> _kind()
+        self.listings_requested: set[str] = set()
+        self.article_keys: set[str] = set()  # articles requested in this crawl (id, else URL)
+        self.seen_known: set[str] = set()  # archived articles linked to in this crawl
         # URLs of an article whose fetch is under way: the one being fetched first, then the
         # other sections' copies, tried in turn if it fails.
         self.alternates: dict[str, list[str]] = {}
@@ -147,7 +154,7 @@ class PortalSpider(scrapy.Spider):
             return
         if self.portal.is_article(response.url):
             self.alternates.pop(response.meta.get("article_key"), None)
-            capture_id, fetched_at = response.meta.get("archive_capture") or (None, _now())
+            capture, fetched_at = response.meta.get("archive_capture") or (None, _now())
             yield RawPage(
                 portal=self.portal.id,
                 url=rebase(response.url, self.portal.origin),
@@ -156,7 +163,7 @@ class PortalSpider(scrapy.Spider):
                 headers=_headers(response),
                 body=response.body,
                 fetched_at=fetched_at,
-                capture_id=capture_id,
+                capture=capture,
             )
             yield from self._lastmod_acted_on(response)
             yield from self._links(response, stale=0)
@@ -250,7 +257,7 @@ class PortalSpider(scrapy.Spider):
 
     def _links(self, response: Response, stale: int) -> Iterator[scrapy.Request]:
         """Article requests first; then listings, unless too many listing pages in a row
-        brought nothing new (a start page always leads on: sections hang from it)."""
+        brought no new article (a start page always leads on: sections hang from it)."""
         listings, new_articles = [], 0
         on_listing = not self.portal.is_article(response.url)
         # A backfill reads the dates beside a listing page's links once, for both bounds.
@@ -260,21 +267,27 @@ class PortalSpider(scrapy.Spider):
         # "newest" and "related" boxes would bring in the very articles --until leaves out.
         undated_only = self.until is not None and not on_listing
         before_since = self.since is not None and on_listing and self._all_before_since(dated)
-        for link in self.links.extract_links(response):
-            url = self._on_site(link.url)
-            if url is None:
+        urls, offsite = self.link_reader.links(response)  # type: ignore[arg-type]
+        counts = self.link_counts
+        counts["portal/links/offsite"] += offsite
+        for url in urls:
+            kind = self._kind(url)
+            if kind is not _ARTICLE:
+                if kind is _LISTING:
+                    listings.append(url)
+                else:
+                    counts[kind] += 1
                 continue
-            new_articles += self._unknown_article(url)
-            if url in newer_than_until or (undated_only and self.portal.is_article(url)):
-                self._count("portal/article/after_until")
+            # Not in the archive when this crawl started (requested earlier in this crawl or
+            # not: a listing showing it still brings news).
+            new_articles += self._identity(url) not in self.known
+            if url in newer_than_until or undated_only:
+                counts["portal/article/after_until"] += 1
                 continue
-            request = self._request_for(url)
-            if request is None:
-                continue
-            if request.meta.get("article_key", False) is not False:
+            request = self._article_request(url)
+            if request is not None:
                 yield request
-            else:
-                listings.append(request)
+        self._flush_counts()
         listings = self._next_pages_only(response.url, listings)
         from_article = self.portal.is_article(response.url) or response.meta.get("start")
         stale = 0 if new_articles or from_article else stale + 1
@@ -285,22 +298,57 @@ class PortalSpider(scrapy.Spider):
         if before_since and not response.meta.get("start"):
             self._count("portal/listing/before_since")
             return
-        for request in listings:
+        for url in listings:
+            # Requested already in this crawl: Scrapy's duplicate filter would drop it.
+            if url in self.listings_requested or self._limit_reached():
+                continue
+            request = self._listing_request(url)
             request.meta["stale"] = stale
             yield request
 
-    def _next_pages_only(self, url: str, requests: list[scrapy.Request]) -> list[scrapy.Request]:
+    def _kind(self, url: str) -> str:
+        """What an on-site canonical ``url`` is to the crawl: an article, a listing, or the
+        stats key of why it is not followed. Remembered: pages repeat their links."""
+        kind = self.kinds.get(url)
+        if kind is None:
+            if len(self.kinds) >= KIND_MEMORY:
+                self.kinds.clear()
+            kind = self.kinds[url] = self._classify(url)
+        return kind
+
+    def _classify(self, url: str) -> str:
+        if self.portal.is_denied(url):
+            return "portal/links/denied"
+        reason = trap_reason(url)
+        if reason:
+            return f"portal/links/trap/{reason}"
+        if self.portal.is_article(url):
+            return _ARTICLE
+        if self.portal.is_listing(url):
+            return _LISTING
+        return "portal/links/ignored"
+
+    def _flush_counts(self) -> None:
+        """Per-link counts, kept here and added to the stats once per page (a stats call per
+        link cost more than reading the link)."""
+        if self.crawler.stats is not None:
+            for key, count in self.link_counts.items():
+                if count:
+                    self.crawler.stats.inc_value(key, count)
+        self.link_counts.clear()
+
+    def _next_pages_only(self, url: str, listings: list[str]) -> list[str]:
         """Of the other pages of this listing, only the next one: pages are walked in order, one
         after the other, so a walk can stop (nothing new, or older than --since) without having
         scheduled the hundreds a full pager links to. Other listings are kept."""
         listing, number = pagination(canonical_url(url))
         kept, later = [], []
-        for request in requests:
-            other, other_number = pagination(request.url)
+        for other_url in listings:
+            other, other_number = pagination(other_url)
             if other != listing:
-                kept.append(request)
+                kept.append(other_url)
             elif other_number > number:
-                later.append((other_number, request))
+                later.append((other_number, other_url))
         if later:
             later.sort(key=lambda pair: pair[0])
             kept.append(later[0][1])
@@ -344,7 +392,7 @@ class PortalSpider(scrapy.Spider):
             if not self.portal.is_article(url):
                 continue
             key = self.portal.article_key(url) or url
-            if key in self.article_keys or url in self.failed_urls:
+            if key in self.article_keys or key in self.seen_known or url in self.failed_urls:
                 continue  # seen earlier in this crawl: a sidebar, a "newest" box
             dates.append(day)
         if dates and self.crawler.stats is not None:
@@ -358,24 +406,23 @@ class PortalSpider(scrapy.Spider):
         portal's real origin (Store.known_articles gives the same)."""
         return self.portal.article_key(url) or rebase(url, self.portal.origin)
 
-    def _unknown_article(self, url: str) -> bool:
-        """Whether ``url`` (canonical, on the site) is an article the archive did not hold when
-        this crawl started (already requested in this crawl or not: a listing showing it still
-        brings news)."""
-        return self.portal.is_article(url) and self._identity(url) not in self.known
-
     def _follow(self, url: str, recheck: bool = False) -> scrapy.Request | None:
         local = self._on_site(url)
         return None if local is None else self._request_for(local, recheck)
 
     def _on_site(self, url: str) -> str | None:
         """``url`` canonical, on the host the crawl fetches from; None for another site."""
+        local = self._local(url)
+        if local is None:
+            self._count("portal/links/offsite")
+        return local
+
+    def _local(self, url: str) -> str | None:
         host = urlsplit(url).netloc
         if host == self.portal.host and self.fetch_base != self.portal.origin:
             # An absolute link (or <base href>) to the real site, seen through a local copy.
             url = rebase(url, self.fetch_base)
         elif urlsplit(url).hostname != self.fetch_host:
-            self._count("portal/links/offsite")
             return None
         return canonical_url(url)
 
@@ -391,12 +438,14 @@ class PortalSpider(scrapy.Spider):
         if self.portal.is_article(url):
             return self._article_request(url, recheck)
         if self.portal.is_listing(url):
-            if self._limit_reached():
-                return None
-            self._count("portal/listing/requested")
-            return scrapy.Request(url, callback=self.parse, errback=self._listing_failed)
+            return None if self._limit_reached() else self._listing_request(url)
         self._count("portal/links/ignored")
         return None
+
+    def _listing_request(self, url: str) -> scrapy.Request:
+        self.listings_requested.add(url)
+        self._count("portal/listing/requested")
+        return scrapy.Request(url, callback=self.parse, errback=self._listing_failed)
 
     def _article_request(self, url: str, recheck: bool = False) -> scrapy.Request | None:
         if url in self.failed_urls:
@@ -404,7 +453,9 @@ class PortalSpider(scrapy.Spider):
         key = self.portal.article_key(url)
         if not recheck and self.known and self._identity(url) in self.known:
             self._count("portal/article/known")
-            self.article_keys.add(key or url)  # seen: its date no longer tells where we are
+            # Seen: its date no longer tells where a walk is. Not a request: a --recheck of it,
+            # which may come after the listings that show it, must still go out.
+            self.seen_known.add(key or url)
             return None
         if key is not None:
             if key in self.article_keys:
