@@ -17,7 +17,14 @@ from typing import Any
 import click
 
 from archive.locks import LockedError, portal_lock
-from archive.runner import CrawlResult, MissingDataError, replay_root, run_crawl
+from archive.runner import (
+    CrawlResult,
+    MissingDataError,
+    SettingError,
+    replay_root,
+    run_crawl,
+    setting_overrides,
+)
 from archive.store import Store, StoreError, now_iso
 from archive.summary import format_table, newest_titles, portal_stats, sections
 
@@ -109,6 +116,15 @@ def portals() -> None:
     show_default=True,
     help="With several portals: how many to crawl at once (each in its own process).",
 )
+@click.option(
+    "-s",
+    "--set",
+    "setting_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or ARCHIVE_* setting for this run, e.g. -s ARCHIVE_EXTRACT_WORKERS=1 "
+    "(repeatable).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
     portal_ids: tuple[str, ...],
@@ -118,6 +134,7 @@ def crawl(
     fetch_bases: tuple[str, ...],
     recheck: bool,
     parallel: int,
+    setting_pairs: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Crawl PORTAL(s) into the archive and print what changed.
@@ -137,13 +154,23 @@ def crawl(
     for portal_id in ids:
         _portal(portal_id)
     bases = _fetch_bases(fetch_bases, ids)
+    overrides = _settings(setting_pairs)
     if len(ids) == 1:
-        result = _crawl(ids[0], db_path, limit, bases.get(ids[0]), verbose, recheck)
+        result = _crawl(
+            ids[0], db_path, limit, bases.get(ids[0]), verbose, recheck, settings=overrides
+        )
         _print_crawl(result)
         if not result.ok:
             sys.exit(EXIT_CRAWL_FAILED)
         return
-    _crawl_many(ids, db_path, limit, bases, recheck, parallel)
+    _crawl_many(ids, db_path, limit, bases, recheck, parallel, setting_pairs)
+
+
+def _settings(pairs: tuple[str, ...]) -> dict[str, Any]:
+    try:
+        return setting_overrides(pairs)
+    except SettingError as error:
+        raise click.BadParameter(str(error), param_hint="-s/--set") from None
 
 
 def _fetch_bases(values: tuple[str, ...], ids: list[str]) -> dict[str, str]:
@@ -167,6 +194,7 @@ def _crawl_many(
     bases: dict[str, str],
     recheck: bool,
     parallel: int,
+    setting_pairs: tuple[str, ...] = (),
 ) -> None:
     """Each portal in its own process (Scrapy's reactor runs once per process, and one portal
     failing must not stop the others), ``parallel`` at a time."""
@@ -180,6 +208,7 @@ def _crawl_many(
         command += ["--limit", str(limit)] if limit else []
         command += ["--fetch-base", bases[portal_id]] if portal_id in bases else []
         command += ["--recheck"] if recheck else []
+        command += [arg for pair in setting_pairs for arg in ("--set", pair)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         return portal_id, done.returncode, (done.stdout + done.stderr).strip()
 
@@ -219,6 +248,15 @@ def _crawl_many(
 @db_option()
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
 @click.option("--fetch-base", metavar="URL", help="Fetch from here (a mirror or simulator).")
+@click.option(
+    "-s",
+    "--set",
+    "setting_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or ARCHIVE_* setting for this run, e.g. -s ARCHIVE_EXTRACT_WORKERS=1 "
+    "(repeatable).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def backfill(
     portal_id: str,
@@ -227,6 +265,7 @@ def backfill(
     db_path: str,
     limit: int,
     fetch_base: str | None,
+    setting_pairs: tuple[str, ...],
     verbose: bool,
 ) -> None:
     """Pull PORTAL's history back to --since (and up to --until), for days if need be.
@@ -247,6 +286,7 @@ def backfill(
         verbose,
         since=since.date().isoformat(),
         until=until.date().isoformat() if until else None,
+        settings=_settings(setting_pairs),
     )
     _print_crawl(result)
     oldest = result.stats.get("portal/oldest_listing_date")
@@ -741,6 +781,7 @@ def _crawl(
     recheck: bool = False,
     since: str | None = None,
     until: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> CrawlResult:
     portal = _portal(portal_id)
     _open_store(db_path).close()  # fail early, before any fetching, on an unusable path
@@ -764,6 +805,7 @@ def _crawl(
                 listed=listed,
                 since=since,
                 until=until,
+                settings=settings,
             )
     except LockedError as error:
         raise LockedCrawl(str(error)) from None

@@ -172,6 +172,23 @@ def _m007_word_count(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE articles SET word_count = portal_archive_word_count(text)")
 
 
+def _m008_extraction_failures(db: sqlite_utils.Database) -> None:
+    # Pages whose extraction raised, hung or killed its worker: the crawl went on without them.
+    db["extraction_failures"].create(
+        {
+            "id": int,
+            "portal": str,
+            "url": str,
+            "reason": str,
+            "capture_id": int,
+            "run_id": int,
+            "failed_at": str,
+        },
+        pk="id",
+    )
+    db["extraction_failures"].create_index(["portal", "url"])
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
@@ -180,6 +197,7 @@ MIGRATIONS: list[Migration] = [
     _m005_validators,
     _m006_listed_lastmods,
     _m007_word_count,
+    _m008_extraction_failures,
 ]
 
 

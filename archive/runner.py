@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,6 +72,43 @@ def is_loopback(url: str) -> bool:
         return False
 
 
+class SettingError(ValueError):
+    """A ``-s NAME=VALUE`` the crawl cannot use; the message is meant for the user."""
+
+
+def setting_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs (``crawl -s``) as settings, each value read as the type of the
+    setting's default (int, float, bool); garbage is refused here, before any fetching."""
+    defaults = Settings()
+    defaults.setmodule("crawler.settings")
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        name = name.strip()
+        if not separator or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise SettingError(f"-s takes NAME=VALUE with an upper-case setting name, not {pair!r}")
+        default = defaults.get(name)
+        try:
+            if isinstance(default, bool):
+                overrides[name] = Settings({name: value}).getbool(name)
+            elif isinstance(default, int):
+                overrides[name] = int(value)
+            elif isinstance(default, float):
+                overrides[name] = float(value)
+            else:
+                overrides[name] = value
+                if name == "ARCHIVE_EXTRACT_FUNCTION":
+                    from pipelines.pool import resolve
+
+                    resolve(value)
+        except ValueError as error:
+            if name == "ARCHIVE_EXTRACT_FUNCTION":
+                raise SettingError(f"-s {name}: {error}") from None
+            kind = type(default).__name__
+            raise SettingError(f"-s {name}: {value!r} is not a {kind}") from None
+    return overrides
+
+
 def crawl_settings(
     portal: Portal,
     db_path: str,
@@ -81,6 +119,7 @@ def crawl_settings(
     recheck: list[str] | None = None,
     since: str | None = None,
     until: str | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -98,6 +137,7 @@ def crawl_settings(
         overrides["ARCHIVE_PROGRESS_INTERVAL"] = 0
     if is_loopback(fetch_base):
         overrides.update(settings.getdict("LOOPBACK_SETTINGS"))
+    overrides.update(extra or {})
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -115,6 +155,7 @@ def run_crawl(
     listed: dict[str, str] | None = None,
     since: str | None = None,
     until: str | None = None,
+    settings: dict[str, Any] | None = None,
 ) -> CrawlResult:
     """Crawl ``portal`` into ``db_path``.
 
@@ -124,6 +165,7 @@ def run_crawl(
     portal (Store.known_articles), not fetched again; ``listed``: what the portal's sitemaps said
     of them last time (Store.listed_lastmods). ``since``: a backfill, walking every listing page
     back to that day; ``until``: articles listed as newer than that day are left out.
+    ``settings``: overrides of Scrapy and ARCHIVE_* settings (see ``setting_overrides``).
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -134,10 +176,10 @@ def run_crawl(
             server = stack.enter_context(ReplayServer(replay_root(portal)))
             fetch_base = server.base_url
         fetch_base = fetch_base or portal.origin
-        settings = crawl_settings(
-            portal, db_path, fetch_base, limit, log_level, progress, recheck, since, until
+        crawler_settings = crawl_settings(
+            portal, db_path, fetch_base, limit, log_level, progress, recheck, since, until, settings
         )
-        process = AsyncCrawlerProcess(settings)
+        process = AsyncCrawlerProcess(crawler_settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)
         process.crawl(crawler, portal=portal, known=known or set(), listed=listed or {})

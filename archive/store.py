@@ -282,17 +282,16 @@ class Store:
         copy answering 404 (common on mirrors) says nothing about the article. Nothing is
         deleted. True when a row was marked.
         """
-
-        def mark() -> bool:
-            cursor = self.db.execute(
-                "UPDATE articles SET removed_at = ?, removed_status = ? "
-                "WHERE portal = ? AND fetched_url = ? AND removed_at IS NULL",
-                [at, status, portal, url],
-            )
-            return bool(cursor.rowcount)
-
-        marked: bool = self._write(mark)
+        marked: bool = self._write(self._mark_removed, portal, url, status, at)
         return marked
+
+    def _mark_removed(self, portal: str, url: str, status: int, at: str) -> bool:
+        cursor = self.db.conn.execute(
+            "UPDATE articles SET removed_at = ?, removed_status = ? "
+            "WHERE portal = ? AND fetched_url = ? AND removed_at IS NULL",
+            [at, status, portal, url],
+        )
+        return bool(cursor.rowcount)
 
     def known_articles(self, portal: str) -> set[str]:
         """What identifies ``portal``'s stored articles to the spider: article ids, and URLs
@@ -313,12 +312,13 @@ class Store:
         )
 
     def record_lastmod(self, portal: str, identity: str, lastmod: str) -> None:
-        self._write(
-            lambda: self.db.execute(
-                "INSERT INTO listed_lastmods (portal, identity, lastmod) VALUES (?, ?, ?) "
-                "ON CONFLICT (portal, identity) DO UPDATE SET lastmod = excluded.lastmod",
-                [portal, identity, lastmod],
-            )
+        self._write(self._record_lastmod, portal, identity, lastmod)
+
+    def _record_lastmod(self, portal: str, identity: str, lastmod: str) -> None:
+        self.db.conn.execute(
+            "INSERT INTO listed_lastmods (portal, identity, lastmod) VALUES (?, ?, ?) "
+            "ON CONFLICT (portal, identity) DO UPDATE SET lastmod = excluded.lastmod",
+            [portal, identity, lastmod],
         )
 
     def recheck_targets(
@@ -338,17 +338,16 @@ class Store:
 
     def touch(self, portal: str, url: str, at: str) -> bool:
         """The article stored from ``url`` was seen unchanged at ``at`` (a 304 answer)."""
-
-        def seen() -> bool:
-            cursor = self.db.execute(
-                "UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?), "
-                "removed_at = NULL, removed_status = NULL WHERE portal = ? AND fetched_url = ?",
-                [at, portal, url],
-            )
-            return bool(cursor.rowcount)
-
-        touched: bool = self._write(seen)
+        touched: bool = self._write(self._touch, portal, url, at)
         return touched
+
+    def _touch(self, portal: str, url: str, at: str) -> bool:
+        cursor = self.db.conn.execute(
+            "UPDATE articles SET last_seen = max(coalesce(last_seen, ''), ?), "
+            "removed_at = NULL, removed_status = NULL WHERE portal = ? AND fetched_url = ?",
+            [at, portal, url],
+        )
+        return bool(cursor.rowcount)
 
     def count_articles(self, portal: str | None = None) -> int:
         if portal is None:
@@ -382,8 +381,32 @@ class Store:
 
     def add_capture(self, capture: dict[str, Any]) -> int:
         """Index one capture; returns its id."""
-        capture_id: int = self._write(lambda: int(self.db["captures"].insert(capture).last_pk))
+        capture_id: int = self._write(self._insert_capture, capture)
         return capture_id
+
+    def _insert_capture(self, capture: dict[str, Any]) -> int:
+        names = ", ".join(f'"{name}"' for name in capture)
+        marks = ", ".join("?" for _ in capture)
+        cursor = self.db.conn.execute(
+            f"INSERT INTO captures ({names}) VALUES ({marks})", [*capture.values()]
+        )
+        return int(cursor.lastrowid or 0)
+
+    def record_failure(
+        self, portal: str, url: str, reason: str, capture_id: int | None, run_id: int | None
+    ) -> None:
+        """A page whose extraction failed (raised, hung, killed its worker): kept with why, so
+        it can be looked at and re-extracted from its capture later."""
+        self._write(self._record_failure, portal, url, reason, capture_id, run_id)
+
+    def _record_failure(
+        self, portal: str, url: str, reason: str, capture_id: int | None, run_id: int | None
+    ) -> None:
+        self.db.conn.execute(
+            "INSERT INTO extraction_failures (portal, url, reason, capture_id, run_id, failed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [portal, url, reason, capture_id, run_id, now_iso()],
+        )
 
     # runs ----------------------------------------------------------------------------------
 

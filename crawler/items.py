@@ -4,6 +4,7 @@ sitemaps said of pages."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass
@@ -11,8 +12,9 @@ class RawPage:
     """One fetched article page, before extraction.
 
     ``url`` is the fetched URL moved under the portal's real origin (see Portal.origin);
-    ``fetched_from`` is where it really came from (a replay on 127.0.0.1, say). ``capture_id``
-    is the archive's captures row for this response (None when WARC capture is off).
+    ``fetched_from`` is where it really came from (a replay on 127.0.0.1, say). ``capture`` is
+    the archive's captures row for this response: its id, or the archive.writer.CaptureRef of a
+    row not written yet (None when WARC capture is off).
     """
 
     portal: str
@@ -22,7 +24,7 @@ class RawPage:
     headers: dict[str, str]
     body: bytes
     fetched_at: str
-    capture_id: int | None = None
+    capture: Any = None
 
 
 @dataclass

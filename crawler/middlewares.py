@@ -89,11 +89,12 @@ class WarcCaptureMiddleware:
     """
 
     def __init__(self, crawler: Crawler, directory: str, max_bytes: int, db_path: str) -> None:
-        from archive.store import Store
         from archive.warc import WarcFiles
+        from archive.writer import open_writer
 
         self.crawler = crawler
-        self.store = Store(db_path)
+        # The crawl's one writer, shared with the store pipeline, which commits what is queued.
+        self.writer = open_writer(db_path)
         self.files = WarcFiles(directory, "portal-archive", max_bytes)
         crawler.signals.connect(self.close, signal=signals.spider_closed)
 
@@ -116,7 +117,7 @@ class WarcCaptureMiddleware:
         url = rebase(response.url, portal.origin) if portal else response.url
         fetched_at = datetime.now(UTC)
         digest = payload_digest(response.body)
-        earlier = self.store.earlier_capture(url, digest)
+        earlier = self.writer.earlier_capture(url, digest)
         written = self.files.write(
             Exchange(
                 target_uri=url,
@@ -132,7 +133,7 @@ class WarcCaptureMiddleware:
         )
         content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
         location = response.headers.get(b"Location")
-        capture_id = self.store.add_capture(
+        capture = self.writer.add_capture(
             {
                 "url": url,
                 "fetched_from": response.url,
@@ -152,7 +153,7 @@ class WarcCaptureMiddleware:
             }
         )
         # The spider stamps the page with this capture, so crawl and reextract agree on it.
-        request.meta["archive_capture"] = (capture_id, fetched_at.isoformat(timespec="seconds"))
+        request.meta["archive_capture"] = (capture, fetched_at.isoformat(timespec="seconds"))
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(f"archive/warc/{written.record_type}")
         return response
@@ -161,7 +162,7 @@ class WarcCaptureMiddleware:
         """A fetch that got no response (refused, reset, timed out) is indexed too, with why."""
         spider = self.crawler.spider
         portal = getattr(spider, "portal", None)
-        self.store.add_capture(
+        self.writer.add_capture(
             {
                 "url": rebase(request.url, portal.origin) if portal else request.url,
                 "fetched_from": request.url,
@@ -179,8 +180,10 @@ class WarcCaptureMiddleware:
         return self.crawler.stats.get_value("archive/run_id") if self.crawler.stats else None
 
     def close(self) -> None:
+        from archive.writer import close_writer
+
         self.files.close()
-        self.store.close()
+        close_writer(self.writer)
 
 
 _KNOWN = {status.value for status in HTTPStatus}

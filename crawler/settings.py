@@ -65,6 +65,11 @@ ARCHIVE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them 
 ARCHIVE_WARC_ENABLED = True  # every response into WARC files, indexed in the captures table
 ARCHIVE_WARC_DIR = None  # default: "<database name>-warc/" beside the database
 ARCHIVE_WARC_MAX_BYTES = 1024**3  # rotate WARC files at 1 GiB
+ARCHIVE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
+ARCHIVE_EXTRACT_TIMEOUT = 30.0  # seconds a page may take to extract before it is recorded failed
+# The pure extraction function, (url, body, headers, fetched_at, portal) -> Article, by dotted
+# path; tests swap in one that hangs or crashes.
+ARCHIVE_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
 
 # Applied on top of the above only when every request goes to 127.0.0.1 (replay, simulator, tests).
 RETRY_AFTER_MAX = 600  # seconds; a site asking for a longer wait is left alone this run

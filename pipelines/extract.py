@@ -1,63 +1,125 @@
 """ExtractPipeline: RawPage in, ExtractedArticle out (or the page is dropped, reason counted).
 
-Extraction itself is pipelines.extraction.extract_article, a pure function; this component only
-adapts it to Scrapy and counts outcomes in the crawl stats (archive/not_article/<reason>,
-archive/extract/failed).
+Extraction itself is pipelines.extraction.extract_article, a pure function, run on worker
+processes (pipelines.pool) so the reactor thread keeps fetching and storing while both cores
+extract. At most ``IN_FLIGHT_PER_WORKER`` pages per worker are handed over at a time; the
+others wait here, and while they wait Scrapy holds back new downloads (its scraper slot stops
+the engine once SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of responses are being processed), so memory
+stays bounded however fast the site answers. Pages come out in the order their extraction ends.
+
+A page the extractor cannot handle (it raises, runs past ARCHIVE_EXTRACT_TIMEOUT, or kills its
+worker) becomes a FailedExtraction, which the store records with the reason; the crawl goes on.
+
+Settings read: ARCHIVE_EXTRACT_WORKERS (0: one per core), ARCHIVE_EXTRACT_TIMEOUT,
+ARCHIVE_EXTRACT_FUNCTION. Stats: archive/not_article[/<reason>], archive/extract/failed,
+archive/extract/max_in_flight.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
+from archive.store import ArticleRecord
 from crawler.items import RawPage
-from crawler.portals import Portal
-from pipelines.extraction import Article, NotAnArticle, extract_article
+from pipelines.extraction import NotAnArticle
+from pipelines.pool import ExtractionPool, PoolBroken, WorkerFailure
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
 
+IN_FLIGHT_PER_WORKER = 2  # enough to keep every worker busy, few enough to hold little memory
+
 
 @dataclass(frozen=True)
 class ExtractedArticle:
-    """An Article and the capture it was read from, on their way to the archive."""
+    """An article, as its ``articles`` row, and the capture it was read from."""
 
-    article: Article
-    capture_id: int | None
+    record: ArticleRecord
+    capture: Any  # RawPage.capture
+
+
+@dataclass(frozen=True)
+class FailedExtraction:
+    """A page whose extraction raised, hung or killed its worker, and why."""
+
+    portal: str
+    url: str
+    reason: str
+    capture: Any  # RawPage.capture
 
 
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.portal: Portal | None = None
-
-    def open_spider(self) -> None:
-        self.portal = getattr(self.crawler.spider, "portal", None)
+        settings = crawler.settings
+        self.workers = settings.getint("ARCHIVE_EXTRACT_WORKERS") or None
+        self.timeout = settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT")
+        self.function = settings.get("ARCHIVE_EXTRACT_FUNCTION")
+        self.pool: ExtractionPool | None = None
+        self.slots: asyncio.Semaphore | None = None
+        self.in_flight = 0
+        self.broken = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    def open_spider(self) -> None:
+        portal = getattr(self.crawler.spider, "portal", None)
+        self.pool = ExtractionPool(portal, self.workers, self.timeout, self.function)
+        self.slots = asyncio.Semaphore(IN_FLIGHT_PER_WORKER * self.pool.workers)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawPage):
             return item
         stats = self.crawler.stats
         assert stats is not None
         try:
-            article = extract_article(
-                item.url, item.body, item.headers, item.fetched_at, self.portal
-            )
-            return ExtractedArticle(article, item.capture_id)
-        except NotAnArticle as not_article:
+            outcome = await self._extract(item)
+        except PoolBroken as error:
+            self._stop(str(error))
+            raise DropItem(f"not extracted ({error}): {item.url}", "INFO") from None
+        if isinstance(outcome, NotAnArticle):
             stats.inc_value("archive/not_article")
-            stats.inc_value(f"archive/not_article/{not_article.reason}")
-            raise DropItem(f"not an article ({not_article.reason}): {item.url}", "INFO") from None
-        except Exception as error:  # noqa: BLE001 - one bad page must not stop the crawl
+            stats.inc_value(f"archive/not_article/{outcome.reason}")
+            raise DropItem(f"not an article ({outcome.reason}): {item.url}", "INFO")
+        if isinstance(outcome, WorkerFailure):
             stats.inc_value("archive/extract/failed")
-            logger.error("extraction failed for %s: %r", item.url, error)
-            raise DropItem(f"extraction failed: {item.url}", "INFO") from None
+            logger.error("extraction failed for %s: %s", item.url, outcome.reason)
+            return FailedExtraction(item.portal, item.url, outcome.reason, item.capture)
+        return ExtractedArticle(outcome, item.capture)
+
+    async def _extract(self, item: RawPage) -> Any:
+        assert self.pool is not None and self.slots is not None and self.crawler.stats
+        async with self.slots:
+            self.in_flight += 1
+            self.crawler.stats.max_value("archive/extract/max_in_flight", self.in_flight)
+            future = self.pool.submit(item.url, item.body, item.headers, item.fetched_at)
+            try:
+                with contextlib.suppress(Exception):  # outcome() reads it, whatever it was
+                    await asyncio.wrap_future(future)
+            finally:
+                self.in_flight -= 1
+        return self.pool.outcome(future)
+
+    def _stop(self, reason: str) -> None:
+        """No page can be extracted: end the crawl (once) rather than fetch for nothing."""
+        if self.broken:
+            return
+        self.broken = True
+        logger.error("%s; stopping the crawl", reason)
+        assert self.crawler.engine is not None
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="extraction_failed"))
