@@ -24,6 +24,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.ingest
 	$(BIN)/python -m bench.crawl_hanoi
 	$(BIN)/python -m bench.extraction
 	$(BIN)/python -m bench.reextract

@@ -104,8 +104,8 @@ def setting_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, Any]:
         except ValueError as error:
             if name == "ARCHIVE_EXTRACT_FUNCTION":
                 raise SettingError(f"-s {name}: {error}") from None
-            kind = type(default).__name__
-            raise SettingError(f"-s {name}: {value!r} is not a {kind}") from None
+            kind = {bool: "true or false", int: "a whole number"}.get(type(default), "a number")
+            raise SettingError(f"-s {name}: {value!r} is not {kind}") from None
     return overrides
 
 

@@ -97,3 +97,23 @@ def test_simulate_serves_until_stopped():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("WORKERS", "-s takes NAME=VALUE"),
+        ("archive_extract_workers=2", "-s takes NAME=VALUE"),
+        ("ARCHIVE_EXTRACT_WORKERS=two", "'two' is not a whole number"),
+        ("ARCHIVE_EXTRACT_TIMEOUT=soon", "'soon' is not a number"),
+        ("ROBOTSTXT_OBEY=perhaps", "'perhaps' is not true or false"),
+        ("ARCHIVE_EXTRACT_FUNCTION=no.such.module.extract", "cannot use 'no.such.module.extract'"),
+    ],
+)
+def test_a_bad_setting_is_refused_before_anything_happens(tmp_path, setting, message):
+    db = tmp_path / "a.db"
+    for command in (["crawl", "honglinh"], ["backfill", "honglinh", "--since", "2024-01-01"]):
+        result = run(*command, "--db", str(db), "-s", setting)
+        assert result.exit_code == 2
+        assert message in result.output
+        assert not db.exists()
