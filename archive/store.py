@@ -3,7 +3,9 @@
 Tables: ``sources`` (declared portals), ``articles`` (one row per canonical URL, FTS5-indexed over
 title, lead and text), ``runs`` (one row per crawl, with its stats). WAL mode lets readers
 (``stats``, exports, datasette) work while a crawl writes. Writes take the write lock up front
-(BEGIN IMMEDIATE) and are retried with tenacity when another process holds it.
+(BEGIN IMMEDIATE) and are retried with tenacity when another process holds it. The write methods
+whose names start with ``_`` (``_save_article``, ``_touch``, ``_insert_capture``...) run inside a
+transaction their caller already holds: ``Store.write``, or archive.writer's batches.
 """
 
 from __future__ import annotations

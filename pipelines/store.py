@@ -2,8 +2,9 @@
 extractions, the run, and what sitemaps said of pages.
 
 Writes go through the crawl's one archive.writer.BatchWriter (shared with the WARC capture
-middleware) and are committed together: once 200 are queued, or every quarter second. Outcomes
-(new, updated, unchanged...) are counted in the stats as each batch commits.
+middleware) and are committed together: once 200 are queued, or once the oldest has waited half
+a second (checked every quarter second). Outcomes (new, updated, unchanged...) are counted in the
+stats as each batch commits.
 
 Settings read: ARCHIVE_DB_PATH; the portal is the spider's. A write the archive refuses (disk
 full, read-only file) stops the crawl cleanly: what was committed stays, and the run is marked
