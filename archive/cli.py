@@ -91,6 +91,17 @@ def portals() -> None:
     click.echo(format_table(rows, list(rows[0]) if rows else ["id"]))
 
 
+settings_option = click.option(
+    "-s",
+    "--set",
+    "setting_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or ARCHIVE_* setting for this run, e.g. -s ARCHIVE_EXTRACT_WORKERS=1 "
+    "(repeatable).",
+)
+
+
 @cli.command()
 @click.argument("portal_ids", nargs=-1, metavar="[PORTAL]...")
 @click.option("--all", "every_portal", is_flag=True, help="Crawl every declared portal.")
@@ -116,15 +127,7 @@ def portals() -> None:
     show_default=True,
     help="With several portals: how many to crawl at once (each in its own process).",
 )
-@click.option(
-    "-s",
-    "--set",
-    "setting_pairs",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or ARCHIVE_* setting for this run, e.g. -s ARCHIVE_EXTRACT_WORKERS=1 "
-    "(repeatable).",
-)
+@settings_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
     portal_ids: tuple[str, ...],
@@ -248,15 +251,7 @@ def _crawl_many(
 @db_option()
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
 @click.option("--fetch-base", metavar="URL", help="Fetch from here (a mirror or simulator).")
-@click.option(
-    "-s",
-    "--set",
-    "setting_pairs",
-    multiple=True,
-    metavar="NAME=VALUE",
-    help="Override a Scrapy or ARCHIVE_* setting for this run, e.g. -s ARCHIVE_EXTRACT_WORKERS=1 "
-    "(repeatable).",
-)
+@settings_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def backfill(
     portal_id: str,

@@ -187,9 +187,13 @@ class Store:
     # articles ------------------------------------------------------------------------------
 
     def save_article(
-        self, article: Article, run_id: int | None = None, capture_id: int | None = None
+        self,
+        article: Article | ArticleRecord,
+        run_id: int | None = None,
+        capture_id: int | None = None,
     ) -> SaveOutcome:
-        """Insert or update ``article``; idempotent for unchanged content.
+        """Insert or update ``article`` (or its row, ``article_record``); idempotent for
+        unchanged content.
 
         A changed article keeps its previous version in ``article_revisions``. ``capture_id`` is
         the captures row the page came from (None when WARC capture is off).
@@ -313,9 +317,6 @@ class Store:
             ).fetchall()
         )
 
-    def record_lastmod(self, portal: str, identity: str, lastmod: str) -> None:
-        self._write(self._record_lastmod, portal, identity, lastmod)
-
     def _record_lastmod(self, portal: str, identity: str, lastmod: str) -> None:
         self.db.conn.execute(
             "INSERT INTO listed_lastmods (portal, identity, lastmod) VALUES (?, ?, ?) "
@@ -381,29 +382,15 @@ class Store:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def add_capture(self, capture: dict[str, Any]) -> int:
-        """Index one capture; returns its id."""
-        capture_id: int = self._write(self._insert_capture, capture)
-        return capture_id
-
     def _insert_capture(self, capture: dict[str, Any]) -> int:
-        names = ", ".join(f'"{name}"' for name in capture)
-        marks = ", ".join("?" for _ in capture)
-        cursor = self.db.conn.execute(
-            f"INSERT INTO captures ({names}) VALUES ({marks})", [*capture.values()]
-        )
-        return int(cursor.lastrowid or 0)
-
-    def record_failure(
-        self, portal: str, url: str, reason: str, capture_id: int | None, run_id: int | None
-    ) -> None:
-        """A page whose extraction failed (raised, hung, killed its worker): kept with why, so
-        it can be looked at and re-extracted from its capture later."""
-        self._write(self._record_failure, portal, url, reason, capture_id, run_id)
+        """Index one capture; returns its id."""
+        return _Rows(self.db.conn, "captures", "id").insert(capture)
 
     def _record_failure(
         self, portal: str, url: str, reason: str, capture_id: int | None, run_id: int | None
     ) -> None:
+        """A page whose extraction failed (raised, hung, killed its worker): kept with why, so
+        it can be looked at and re-extracted from its capture later."""
         self.db.conn.execute(
             "INSERT INTO extraction_failures (portal, url, reason, capture_id, run_id, failed_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -455,12 +442,14 @@ class _Rows:
     def __init__(self, conn: sqlite3.Connection, table: str, pk: str) -> None:
         self.conn, self.table, self.pk = conn, table, pk
 
-    def insert(self, record: dict[str, Any]) -> None:
+    def insert(self, record: dict[str, Any]) -> int:
+        """Insert ``record``; returns its rowid."""
         names = ", ".join(f'"{name}"' for name in record)
         marks = ", ".join("?" for _ in record)
-        self.conn.execute(
+        cursor = self.conn.execute(
             f'INSERT INTO "{self.table}" ({names}) VALUES ({marks})', [*record.values()]
         )
+        return int(cursor.lastrowid or 0)
 
     def update(self, key: Any, changes: dict[str, Any]) -> None:
         assignments = ", ".join(f'"{name}" = ?' for name in changes)

@@ -72,7 +72,7 @@ def one_by_one(path: Path, rows: list[ArticleRecord]) -> float:
     with Store(path) as store:
         started = time.perf_counter()
         for row in rows:
-            store.write(store._save_article, row, None, None)
+            store.save_article(row)
         return time.perf_counter() - started
 
 

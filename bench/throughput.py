@@ -28,7 +28,7 @@ from bench.report import print_figures
 from crawler.portals import Portal, get_portal
 from pipelines.extract import IN_FLIGHT_PER_WORKER
 from pipelines.extraction import NotAnArticle, extract_article
-from pipelines.pool import ExtractionPool, default_workers
+from pipelines.pool import ExtractionPool, WorkerFailure, default_workers
 
 
 def parse_only(url: str, body: bytes) -> None:
@@ -79,7 +79,7 @@ def all_cores(pages: list[Page], portal: Portal | None, workers: int) -> float:
 
 
 def _failed(pool: ExtractionPool, future: Future) -> bool:
-    return type(pool.outcome(future)).__name__ == "WorkerFailure"
+    return isinstance(pool.outcome(future), WorkerFailure)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
+from archive.store import article_record
 from pipelines.extraction import NotAnArticle
 
 DEFAULT_FUNCTION = "pipelines.extraction.extract_article"
@@ -131,7 +132,5 @@ def _start_worker(portal: Any, function: str) -> None:
 
 def _extract(url: str, body: bytes, headers: dict[str, str], fetched_at: str) -> Any:
     """The article as an ``articles`` row (the worker also does the hashing), or raises."""
-    from archive.store import article_record
-
     article = _WORKER["function"](url, body, headers, fetched_at, _WORKER["portal"])
     return article_record(article)

@@ -428,18 +428,12 @@ class PortalSpider(scrapy.Spider):
 
     def _request_for(self, url: str, recheck: bool = False) -> scrapy.Request | None:
         """The request for an on-site canonical ``url``, if it is worth fetching."""
-        if self.portal.is_denied(url):
-            self._count("portal/links/denied")
-            return None
-        reason = trap_reason(url)
-        if reason:
-            self._count(f"portal/links/trap/{reason}")
-            return None
-        if self.portal.is_article(url):
+        kind = self._kind(url)
+        if kind is _ARTICLE:
             return self._article_request(url, recheck)
-        if self.portal.is_listing(url):
+        if kind is _LISTING:
             return None if self._limit_reached() else self._listing_request(url)
-        self._count("portal/links/ignored")
+        self._count(kind)
         return None
 
     def _listing_request(self, url: str) -> scrapy.Request:
