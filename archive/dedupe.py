@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from archive.store import Store, normalised_words
+from archive.store import Store
+from pipelines.record import normalised_words
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are its uint32 values

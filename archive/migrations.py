@@ -163,7 +163,7 @@ def _m006_listed_lastmods(db: sqlite_utils.Database) -> None:
 
 def _m007_word_count(db: sqlite_utils.Database) -> None:
     # Words of the text as duplicate detection counts them: exports filter and report on it.
-    from archive.store import normalised_words
+    from pipelines.record import normalised_words
 
     db["articles"].add_column("word_count", int)
     db.conn.create_function(

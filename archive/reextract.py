@@ -17,10 +17,11 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.store import ArticleRecord, SaveOutcome, Store, article_record
+from archive.store import SaveOutcome, Store
 from crawler.portals import Portal, all_portals
 from pipelines.extraction import EXTRACTOR_VERSION, NotAnArticle, extract_article
 from pipelines.extraction.core import layout_tag
+from pipelines.record import ArticleRecord, article_record
 
 BATCH = 200  # articles saved per transaction
 CHUNK = 16  # captures per task sent to a worker

@@ -10,16 +10,13 @@ transaction their caller already holds: ``Store.write``, or archive.writer's bat
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -33,6 +30,8 @@ from tenacity import (
 )
 
 from archive.migrations import migrate
+from crawler.clock import now_iso
+from pipelines.record import HASHED_FIELDS, ArticleRecord, article_record
 
 if TYPE_CHECKING:
     from crawler.portals import Portal
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SaveOutcome = Literal["new", "updated", "unchanged", "reextracted", "older"]
-HASHED_FIELDS = ("title", "lead", "text", "author", "author_unit", "published", "section", "tags")
 REVISION_FIELDS = (
     *HASHED_FIELDS,
     "images",
@@ -51,8 +49,6 @@ REVISION_FIELDS = (
     "capture_id",
     "run_id",
 )
-_WORDS = re.compile(r"\w+")
-ArticleRecord = dict[str, Any]  # an Article as an articles row (see article_record)
 
 
 class StoreError(Exception):
@@ -72,41 +68,6 @@ _retry_locked = retry(
     before_sleep=before_sleep_log(logger, logging.WARNING),
     reraise=True,
 )
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def content_hash(record: dict[str, Any]) -> str:
-    joined = "\x1f".join(str(record.get(name) or "") for name in HASHED_FIELDS)
-    return hashlib.sha256(joined.encode("utf-8")).hexdigest()
-
-
-def article_record(article: Article) -> ArticleRecord:
-    """``article`` as an ``articles`` row: JSON lists, hashes. Pure, so workers can do it."""
-    record = article.as_record()
-    record["images"] = json.dumps(record["images"], ensure_ascii=False)
-    record["tags"] = json.dumps(record["tags"], ensure_ascii=False)
-    record["content_hash"] = content_hash(record)
-    words = normalised_words(article.text or article.title)
-    record["text_hash"] = words_hash(words)
-    record["word_count"] = len(words) if article.text else 0
-    return record
-
-
-def normalised_words(text: str) -> list[str]:
-    """The words of ``text``, case-folded, NFC: what duplicate detection compares."""
-    return _WORDS.findall(unicodedata.normalize("NFC", text).casefold())
-
-
-def text_hash(text: str) -> str:
-    """Equal for texts that differ only in case, spacing or punctuation (exact duplicates)."""
-    return words_hash(normalised_words(text))
-
-
-def words_hash(words: list[str]) -> str:
-    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
 
 
 def read_only_connection(path: str | Path, **options: Any) -> sqlite3.Connection:
@@ -359,6 +320,17 @@ class Store:
             self.db.execute("SELECT count(*) FROM articles WHERE portal = ?", [portal]).fetchone()[
                 0
             ]
+        )
+
+    def articles(
+        self, portal: str | None = None, since: str | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stored articles (every column), newest first."""
+        yield from self.db.query(
+            "SELECT * FROM articles WHERE (:portal IS NULL OR portal = :portal) "
+            "AND (:since IS NULL OR published >= :since) "
+            "ORDER BY published DESC, url LIMIT coalesce(:limit, -1)",
+            {"portal": portal, "since": since, "limit": limit},
         )
 
     def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:

@@ -7,8 +7,9 @@ and committed together once ``max_ops`` are waiting or the oldest has waited ``m
 seconds, whichever comes first, so the write lock is held for milliseconds at a time and other
 processes (a second crawl, ``status``) never wait long.
 
-One writer per database per process (``open_writer``): the capture middleware and the store
-pipeline share it, so a capture row always commits before, or with, the article read from it.
+A crawl has one writer, owned by its archive.session.ArchiveSession: the capture middleware and
+the store pipeline both write through it, so a capture row always commits before, or with, the
+article read from it.
 A capture's id is only known once its row is written; until then its ``CaptureRef`` stands in
 for it, and the article row receives the id when both are written.
 
@@ -20,20 +21,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from archive.store import ArticleRecord, Store
+from archive.store import Store
+from crawler.items import CaptureRef
+from pipelines.record import ArticleRecord
 
 Done = Callable[[Any], None]
-
-
-@dataclass
-class CaptureRef:
-    """A capture row queued for writing; ``id`` is set once it is written."""
-
-    id: int | None = None
 
 
 def capture_id(capture: int | CaptureRef | None) -> int | None:
@@ -50,7 +44,6 @@ class BatchWriter:
         self._queue: list[tuple[Callable[[], Any], Done | None]] = []
         self._oldest = 0.0
         self._pending_responses: dict[tuple[str, str], tuple[str, str]] = {}
-        self.users = 0
         self.transactions = 0
         self.writes = 0
 
@@ -145,28 +138,3 @@ class BatchWriter:
     def flush_if_due(self) -> None:
         if self.due():
             self.flush()
-
-
-_OPEN: dict[Path, BatchWriter] = {}
-
-
-def open_writer(db_path: str | Path) -> BatchWriter:
-    """The process's writer for ``db_path`` (opened on first use); ``close_writer`` when done."""
-    key = Path(db_path).resolve()
-    writer = _OPEN.get(key)
-    if writer is None:
-        writer = _OPEN[key] = BatchWriter(Store(db_path))
-    writer.users += 1
-    return writer
-
-
-def close_writer(writer: BatchWriter) -> None:
-    """One user fewer; the last one flushes what is queued and closes the database."""
-    writer.users -= 1
-    if writer.users > 0:
-        return
-    _OPEN.pop(writer.store.path.resolve(), None)
-    try:
-        writer.flush()
-    finally:
-        writer.store.close()

@@ -20,8 +20,8 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
 from bench.report import print_figures
+from simulator import DEFAULT_CLOCK, Simulator
 
 PORTAL = "honglinh"
 

@@ -27,10 +27,10 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from archive.simulator.content import ArticleGenerator
 from archive.store import Store
 from bench.report import print_figures
 from pipelines.extraction.dates import VIETNAM
+from simulator.content import ArticleGenerator
 
 PORTALS = 300
 PROVINCES = 34

@@ -19,8 +19,8 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
 from bench.report import print_figures
+from simulator import DEFAULT_CLOCK, Simulator
 
 PORTAL = "baohatinh"
 

@@ -22,12 +22,13 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from archive.store import ArticleRecord, Store
+from archive.store import Store
 from archive.writer import BatchWriter
 from bench.extraction import FETCHED_AT, hanoi_pages
 from bench.report import print_figures
 from crawler.portals import get_portal
 from pipelines.pool import ExtractionPool
+from pipelines.record import ArticleRecord
 
 BATCH = 200
 

@@ -22,13 +22,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 import lxml.html
 import trafilatura
 
-from archive.store import article_record
 from bench.extraction import FETCHED_AT, Page, hanoi_pages
 from bench.report import print_figures
 from crawler.portals import Portal, get_portal
 from pipelines.extract import IN_FLIGHT_PER_WORKER
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pool import ExtractionPool, WorkerFailure, default_workers
+from pipelines.record import article_record
 
 
 def parse_only(url: str, body: bytes) -> None:

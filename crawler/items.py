@@ -3,8 +3,36 @@ sitemaps said of pages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+
+from scrapy.http import Response
+
+from crawler.clock import now_iso
+
+CAPTURE_META = "archive_capture"  # request.meta key under which a response's Capture travels
+
+
+@dataclass
+class CaptureRef:
+    """A captures row queued for writing (archive.writer); ``id`` is set once it is written."""
+
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Capture:
+    """The archive's record of one response: when it was fetched and its captures row (None when
+    WARC capture is off). Set on the request by the capture middleware, read by the spider, and
+    carried with the page to the store, so an article row names the capture it was read from."""
+
+    fetched_at: str = field(default_factory=now_iso)
+    ref: CaptureRef | None = None
+
+
+def capture_of(response: Response) -> Capture:
+    """The capture of ``response``; a fresh fetch time when nothing captured it."""
+    capture = response.meta.get(CAPTURE_META)
+    return capture if isinstance(capture, Capture) else Capture()
 
 
 @dataclass
@@ -12,9 +40,7 @@ class RawPage:
     """One fetched article page, before extraction.
 
     ``url`` is the fetched URL moved under the portal's real origin (see Portal.origin);
-    ``fetched_from`` is where it really came from (a replay on 127.0.0.1, say). ``capture`` is
-    the archive's captures row for this response: its id, or the archive.writer.CaptureRef of a
-    row not written yet (None when WARC capture is off).
+    ``fetched_from`` is where it really came from (a replay on 127.0.0.1, say).
     """
 
     portal: str
@@ -23,8 +49,11 @@ class RawPage:
     status: int
     headers: dict[str, str]
     body: bytes
-    fetched_at: str
-    capture: Any = None
+    capture: Capture
+
+    @property
+    def fetched_at(self) -> str:
+        return self.capture.fetched_at
 
 
 @dataclass

@@ -4,6 +4,11 @@ The defaults are for real government portals: robots.txt obeyed, at most two req
 per site, a one-second base delay that AutoThrottle stretches when a site slows down, and a
 User-Agent that says who is crawling. Only crawls of a local replay or simulator (127.0.0.1)
 relax them, through LOOPBACK_SETTINGS, applied by archive.runner.
+
+Every ARCHIVE_* setting is read and checked in one place, crawler.options.CrawlOptions; the
+command's flags are shorthands for them. The archive's own components (the session that owns the
+database side, the WARC capture middleware, the store pipeline) are named here by dotted path, as
+Scrapy assembles a project: no module of crawler/ or pipelines/ imports archive/.
 """
 
 BOT_NAME = "portal-archive"
@@ -40,22 +45,24 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.politeness.RetryAfterMiddleware": 550,
     "crawler.middlewares.OffsiteRedirectMiddleware": 610,  # sees 3xx before redirects (600)
-    "crawler.middlewares.WarcCaptureMiddleware": 950,  # next to the downloader: raw responses
+    "archive.capture.WarcCaptureMiddleware": 950,  # next to the downloader: raw responses
 }
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
-    "pipelines.store.StorePipeline": 800,
+    "archive.pipeline.StorePipeline": 800,
 }
 EXTENSIONS = {
+    "archive.session.ArchiveSession": 0,  # first: the others may reach it (ArchiveSession.of)
     "crawler.extensions.Progress": 500,
 }
 
 # portal-archive's own settings.
 ARCHIVE_DB_PATH = "portal-archive.db"
-ARCHIVE_PORTAL = None  # portal id, set by the CLI
+ARCHIVE_PORTAL = None  # portal id (the command's PORTAL argument)
 ARCHIVE_FETCH_BASE = None  # fetch from this scheme://host:port instead of the portal's origin
 ARCHIVE_ARTICLE_LIMIT = 0  # stop scheduling articles after this many (0: no limit)
-ARCHIVE_RECHECK_URLS: list[str] = []  # stored articles to fetch again (crawl --recheck)
+# Stored articles fetched again: "due" (the portal's revisit policy) or "all" (crawl --recheck).
+ARCHIVE_RECHECK = "due"
 # Follow pagination from a listing page only while fewer listing pages than this in a row have
 # brought no new article; 0 always follows (a full walk). Known articles are never re-fetched.
 ARCHIVE_STALE_LISTING_LIMIT = 1

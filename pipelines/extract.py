@@ -10,9 +10,9 @@ stays bounded however fast the site answers. Pages come out in the order their e
 A page the extractor cannot handle (it raises, runs past ARCHIVE_EXTRACT_TIMEOUT, or kills its
 worker) becomes a FailedExtraction, which the store records with the reason; the crawl goes on.
 
-Settings read: ARCHIVE_EXTRACT_WORKERS (0: one per core), ARCHIVE_EXTRACT_TIMEOUT,
-ARCHIVE_EXTRACT_FUNCTION. Stats: archive/not_article[/<reason>], archive/extract/failed,
-archive/extract/max_in_flight.
+Options read (crawler.options): ARCHIVE_EXTRACT_WORKERS (0: one per core),
+ARCHIVE_EXTRACT_TIMEOUT, ARCHIVE_EXTRACT_FUNCTION, and the portal. Stats:
+archive/not_article[/<reason>], archive/extract/failed, archive/extract/max_in_flight.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from archive.store import ArticleRecord
-from crawler.items import RawPage
+from crawler.items import Capture, RawPage
+from crawler.options import CrawlOptions
 from pipelines.extraction import NotAnArticle
 from pipelines.pool import ExtractionPool, PoolBroken, WorkerFailure
+from pipelines.record import ArticleRecord
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,7 +45,7 @@ class ExtractedArticle:
     """An article, as its ``articles`` row, and the capture it was read from."""
 
     record: ArticleRecord
-    capture: Any  # RawPage.capture
+    capture: Capture
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,16 @@ class FailedExtraction:
     portal: str
     url: str
     reason: str
-    capture: Any  # RawPage.capture
+    capture: Capture
 
 
 class ExtractPipeline:
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, options: CrawlOptions) -> None:
         self.crawler = crawler
-        settings = crawler.settings
-        self.workers = settings.getint("ARCHIVE_EXTRACT_WORKERS") or None
-        self.timeout = settings.getfloat("ARCHIVE_EXTRACT_TIMEOUT")
-        self.function = settings.get("ARCHIVE_EXTRACT_FUNCTION")
+        self.portal = options.portal
+        self.workers = options.extract_workers or None
+        self.timeout = options.extract_timeout
+        self.function = options.extract_function
         self.pool: ExtractionPool | None = None
         self.slots: asyncio.Semaphore | None = None
         self.in_flight = 0
@@ -71,11 +72,10 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler)
+        return cls(crawler, CrawlOptions.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
-        portal = getattr(self.crawler.spider, "portal", None)
-        self.pool = ExtractionPool(portal, self.workers, self.timeout, self.function)
+        self.pool = ExtractionPool(self.portal, self.workers, self.timeout, self.function)
         self.slots = asyncio.Semaphore(IN_FLIGHT_PER_WORKER * self.pool.workers)
 
     def close_spider(self) -> None:

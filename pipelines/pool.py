@@ -25,8 +25,8 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from archive.store import article_record
 from pipelines.extraction import NotAnArticle
+from pipelines.record import article_record
 
 DEFAULT_FUNCTION = "pipelines.extraction.extract_article"
 Extractor = Callable[..., Any]  # (url, body, headers, fetched_at, portal) -> Article

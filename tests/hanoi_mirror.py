@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 
-from archive.runner import data_root
+from simulator.data import data_root
 
 HOME = "/vi/trang-chu.html"
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from contextlib import contextmanager
 
-from archive.simulator import Simulator
+from simulator import Simulator
 
 
 def crawl(sim, portal, db, *extra):

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
+from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import last_run_stats
 
 PORTAL = "honglinh"

@@ -105,15 +105,41 @@ def test_simulate_serves_until_stopped():
         ("WORKERS", "-s takes NAME=VALUE"),
         ("archive_extract_workers=2", "-s takes NAME=VALUE"),
         ("ARCHIVE_EXTRACT_WORKERS=two", "'two' is not a whole number"),
+        ("ARCHIVE_EXTRACT_WORKERS=-5", "ARCHIVE_EXTRACT_WORKERS: -5 is below 0"),
         ("ARCHIVE_EXTRACT_TIMEOUT=soon", "'soon' is not a number"),
         ("ROBOTSTXT_OBEY=perhaps", "'perhaps' is not true or false"),
-        ("ARCHIVE_EXTRACT_FUNCTION=no.such.module.extract", "cannot use 'no.such.module.extract'"),
+        ("ARCHIVE_EXTRACT_FUNCTION=no.such.module.extract", "cannot import 'no.such.module"),
+        ("ARCHIVE_BACKFILL_SINCE=garbage", "'garbage' is not a day (YYYY-MM-DD)"),
+        ("ARCHIVE_RECHECK=sometimes", "'sometimes' is not one of due, all"),
+        ("DOWNLOAD_DELAYY=3", "no such setting (did you mean DOWNLOAD_DELAY?)"),
+        ("ARCHIVE_DB_PATH=b.db", "-s ARCHIVE_DB_PATH: give it with --db instead"),
+        ("ARCHIVE_PORTAL=daksong", "-s ARCHIVE_PORTAL: give it with the PORTAL argument"),
     ],
 )
 def test_a_bad_setting_is_refused_before_anything_happens(tmp_path, setting, message):
+    """One line and exit 1, before any database is touched: the database and the portal come
+    from the command's arguments alone (a second -s value used to split a crawl between two
+    archives), and a garbage date used to end in two tracebacks."""
     db = tmp_path / "a.db"
     for command in (["crawl", "honglinh"], ["backfill", "honglinh", "--since", "2024-01-01"]):
         result = run(*command, "--db", str(db), "-s", setting)
-        assert result.exit_code == 2
+        assert result.exit_code == 1, result.output
         assert message in result.output
-        assert not db.exists()
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        ("127.0.0.1:18100", "is not a URL like http://127.0.0.1:8000"),
+        ("http://127.0.0.1:18100/portal/pages/", "has a path; give only scheme://host:port"),
+        ("http://127.0.0.1:99999", "out of range"),
+    ],
+)
+def test_a_bad_fetch_base_is_one_line(tmp_path, base, message):
+    result = run("crawl", "honglinh", "--db", str(tmp_path / "a.db"), "--fetch-base", base)
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Fault, Simulator
-from archive.simulator.families.daksong import CATEGORIES
 from crawler.portals import get_portal
 from pipelines.extraction.dates import VIETNAM
+from simulator import DEFAULT_CLOCK, Fault, Simulator
+from simulator.families.daksong import CATEGORIES
 from tests.simcrawl import crawl, last_run_stats, stored
 
 SEED_TITLES = {

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from archive.dedupe import dedupe
-from archive.simulator import DEFAULT_CLOCK, Simulator
+from simulator import DEFAULT_CLOCK, Simulator
 from tests.conftest import make_article
 from tests.simcrawl import crawl_ok
 

@@ -12,7 +12,7 @@ from contextlib import closing
 import pyarrow.parquet as pq
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
+from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import crawl_ok, portal_archive
 
 TOWN, PAPER = "hatinhcity", "baohatinh"

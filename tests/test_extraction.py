@@ -9,10 +9,10 @@ import unicodedata
 
 import pytest
 
-from archive.simulator.site import to_cp1258
 from bench.metric import score
 from crawler.portals import get_portal
 from pipelines.extraction import extract_article
+from simulator.site import to_cp1258
 from tests.hanoi_mirror import articles, read_page
 
 ORIGIN = "https://sotttt.hanoi.gov.vn"

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from archive.simulator import SITE_PLANS
-from archive.simulator.fixtures import write_fixtures
 from crawler.portals import get_portal
 from pipelines.extraction import extract_article
+from simulator import SITE_PLANS
+from simulator.fixtures import write_fixtures
 from tests.hanoi_mirror import mirror_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "portals"

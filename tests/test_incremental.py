@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK
+from simulator import DEFAULT_CLOCK
 from tests.simcrawl import crawl, crawl_ok, steady_simulator
 
 PORTAL = "baohatinh"

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Fault, Simulator
 from crawler.politeness import retry_after_seconds
+from simulator import DEFAULT_CLOCK, Fault, Simulator
 from tests.simcrawl import crawl, last_run_stats, stored
 
 PORTAL = "thanhuy-backan"

@@ -5,10 +5,10 @@ import sqlite3
 import time
 from concurrent.futures import wait
 
-from archive.store import article_record
 from crawler.portals import get_portal
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pool import ExtractionPool, WorkerFailure
+from pipelines.record import article_record
 from tests.faulty_extraction import fault
 from tests.simcrawl import crawl_ok, steady_simulator
 from tests.test_fixtures import CASES, load

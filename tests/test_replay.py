@@ -4,7 +4,7 @@ import urllib.request
 
 import pytest
 
-from archive.replay import ReplayServer
+from simulator.replay import ReplayServer
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
+from simulator import DEFAULT_CLOCK, Simulator
 from tests.archives import copy_archive
 from tests.simcrawl import crawl, last_run_stats
 

@@ -9,7 +9,7 @@ from contextlib import closing
 import pytest
 
 from archive.locks import LockedError, portal_lock
-from archive.simulator import DEFAULT_CLOCK, Simulator
+from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import portal_archive
 
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, REFORM, Fault, Simulator, build_sites
 from pipelines.extraction.dates import VIETNAM
 from pipelines.extraction.html import decode_html
+from simulator import DEFAULT_CLOCK, REFORM, Fault, Simulator, build_sites
 
 
 @pytest.fixture

@@ -9,14 +9,12 @@ from datetime import timedelta
 import pytest
 from scrapy import Request
 from scrapy.http import TextResponse, XmlResponse
-from scrapy.utils.test import get_crawler
 
-from archive.simulator import DEFAULT_CLOCK
-from archive.simulator.families.baohatinh import XML_BOMB
 from crawler.items import ListedLastmod
-from crawler.portals import get_portal
-from crawler.spiders.portal import PortalSpider
+from simulator import DEFAULT_CLOCK
+from simulator.families.baohatinh import XML_BOMB
 from tests.simcrawl import crawl, crawl_ok, last_run_stats, steady_simulator
+from tests.spiders import make_spider
 
 PORTAL = "baohatinh"
 FIRST = DEFAULT_CLOCK - timedelta(days=60)
@@ -25,11 +23,7 @@ ARTICLE = ORIGIN + "/tin-moi-post{}.html"
 
 
 def spider(known=(), listed=None):
-    crawler = get_crawler(PortalSpider, {"DOWNLOAD_MAXSIZE": 1_000_000})
-    crawler.stats.open_spider()
-    return PortalSpider.from_crawler(
-        crawler, portal=get_portal(PORTAL), known=set(known), listed=listed or {}
-    )
+    return make_spider(PORTAL, known, listed, DOWNLOAD_MAXSIZE=1_000_000)
 
 
 def sitemap(entries, kind="urlset", tag="url"):

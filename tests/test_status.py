@@ -5,8 +5,8 @@ from datetime import datetime
 
 import pytest
 
-from archive.simulator import DEFAULT_CLOCK, Simulator
 from pipelines.extraction.dates import VIETNAM
+from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import portal_archive
 
 SITES = ["honglinh", "daksong", "hatinhcity", "baohatinh"]

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from functools import cached_property
 from urllib.parse import urlsplit
 
-VIETNAM = timezone(timedelta(hours=7))
+from crawler.clock import VIETNAM
 
 
 @dataclass(frozen=True)

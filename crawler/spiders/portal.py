@@ -12,18 +12,17 @@ Sitemaps and feeds the declaration lists are read too: their articles are fetche
 sitemap <lastmod> that differs from the one recorded last time has a stored article fetched again
 (an edit). Child sitemaps whose <lastmod> has not changed are not fetched.
 
-Settings read: ARCHIVE_PORTAL, ARCHIVE_FETCH_BASE, ARCHIVE_ARTICLE_LIMIT, ARCHIVE_RECHECK_URLS,
-ARCHIVE_STALE_LISTING_LIMIT, ARCHIVE_BACKFILL_SINCE, ARCHIVE_BACKFILL_UNTIL, DOWNLOAD_MAXSIZE.
-The runner passes the archive's known articles (``known``) and what sitemaps last said
-(``listed``).
+Its options come from crawler.options.CrawlOptions (portal, fetch base, limit, stale-listing
+limit, --since/--until). What the archive knows reaches it as an ``ArticleIndex`` and a list of
+articles to fetch again, handed over when the spider opens (``use_archive``) by the session that
+owns the archive; tests hand it a ``MemoryIndex``.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -31,10 +30,13 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.feeds import feed_links, lastmod_day, sitemap_entries
-from crawler.items import GonePage, ListedLastmod, RawPage, UnchangedPage
+from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget
+from crawler.items import GonePage, RawPage, UnchangedPage, capture_of
 from crawler.links import LinkReader
+from crawler.listing import listing_dates
+from crawler.options import CrawlOptions
 from crawler.portals import Portal, get_portal
+from crawler.spiders.sitemaps import SitemapReading
 from crawler.urls import canonical_url, next_page_url, pagination, rebase, trap_reason
 
 if TYPE_CHECKING:
@@ -48,30 +50,28 @@ KIND_MEMORY = 200_000  # canonical URLs whose kind (article, listing, denied...)
 _ARTICLE, _LISTING = "article", "listing"
 
 
-class PortalSpider(scrapy.Spider):
+class PortalSpider(SitemapReading, scrapy.Spider):
     name = "portal"
 
     def __init__(
         self,
-        portal: str | Portal | None = None,
+        portal: str | Portal,
         fetch_base: str | None = None,
-        limit: int | str = 0,
-        recheck: list[Any] | None = None,
-        known: set[str] | None = None,
-        stale_listing_limit: int | str = 1,
-        since: str | None = None,
-        until: str | None = None,
-        listed: dict[str, str] | None = None,
+        limit: int = 0,
+        stale_listing_limit: int = 1,
+        since: date | None = None,
+        until: date | None = None,
+        index: ArticleIndex | None = None,
+        recheck: list[RecheckTarget] | None = None,
+        max_xml_size: int = 0,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if portal is None:
-            raise ValueError("PortalSpider needs a portal id (-a portal=<id>)")
         self.portal = portal if isinstance(portal, Portal) else get_portal(portal)
         self.fetch_base = (fetch_base or self.portal.origin).rstrip("/")
         self.fetch_host = urlsplit(self.fetch_base).hostname or ""
         self.allowed_domains = [self.fetch_host]
-        self.limit = int(limit or 0)
+        self.limit = limit
         self.link_reader = LinkReader(self._local)
         self.link_counts: Counter[str] = Counter()
         self.kinds: dict[str, str] = {}  # canonical URL -> _kind()
@@ -83,37 +83,37 @@ class PortalSpider(scrapy.Spider):
         self.alternates: dict[str, list[str]] = {}
         self.failed_urls: set[str] = set()  # article URLs that failed: not worth a second try
         self.articles_requested = 0
-        # Stored articles to fetch again whatever the listings say (to see edits and removals):
-        # URLs, or (URL, ETag, Last-Modified) for a conditional request.
-        self.recheck = list(recheck or [])
-        # Article ids (or URLs, for portals without ids) already in the archive: not fetched
-        # again, so a scheduled crawl costs what is new, not what is stored.
-        self.known = set(known or ())
         # Pagination is followed from a listing page only while fewer than this many listing
         # pages in a row brought no new article (0: always follow, as a backfill does).
-        self.stale_listing_limit = int(stale_listing_limit or 0)
+        self.stale_listing_limit = stale_listing_limit
         # Backfill: walk every listing page back to this day (listing dates say how far).
-        self.since = date.fromisoformat(since) if since else None
+        self.since = since
         # ... and leave out articles listed as newer than this day.
-        self.until = date.fromisoformat(until) if until else None
+        self.until = until
         if self.since is not None or self.until is not None:
             self.stale_listing_limit = 0
-        # What the portal's sitemaps said of each page last time (identity -> <lastmod>).
-        self.listed = dict(listed or {})
-        self.max_xml_size = 0
+        self.max_xml_size = max_xml_size
+        self.use_archive(MemoryIndex() if index is None else index, recheck or [])
+
+    def use_archive(self, index: ArticleIndex, recheck: list[RecheckTarget]) -> None:
+        """What the archive knows, handed over before the first request: ``index`` says which
+        articles are stored (not fetched again, so a scheduled crawl costs what is new) and
+        what sitemaps said of them; ``recheck`` lists stored articles to fetch again whatever
+        the listings say (edits, removals), conditionally where validators are known."""
+        self.index = index
+        self.recheck = list(recheck)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
-        settings = crawler.settings
-        kwargs.setdefault("portal", settings.get("ARCHIVE_PORTAL"))
-        kwargs.setdefault("fetch_base", settings.get("ARCHIVE_FETCH_BASE"))
-        kwargs.setdefault("limit", settings.getint("ARCHIVE_ARTICLE_LIMIT"))
-        kwargs.setdefault("recheck", settings.getlist("ARCHIVE_RECHECK_URLS"))
-        kwargs.setdefault("stale_listing_limit", settings.getint("ARCHIVE_STALE_LISTING_LIMIT"))
-        kwargs.setdefault("since", settings.get("ARCHIVE_BACKFILL_SINCE"))
-        kwargs.setdefault("until", settings.get("ARCHIVE_BACKFILL_UNTIL"))
+        options = CrawlOptions.from_settings(crawler.settings)
+        kwargs.setdefault("portal", options.portal)
+        kwargs.setdefault("fetch_base", options.fetch_base)
+        kwargs.setdefault("limit", options.limit)
+        kwargs.setdefault("stale_listing_limit", options.stale_listing_limit)
+        kwargs.setdefault("since", options.since)
+        kwargs.setdefault("until", options.until)
+        kwargs.setdefault("max_xml_size", crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.max_xml_size = settings.getint("DOWNLOAD_MAXSIZE")
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -124,8 +124,7 @@ class PortalSpider(scrapy.Spider):
             yield self._xml_request(self.fetch_base + path, self.parse_sitemap)
         for path in self.portal.feeds:
             yield self._xml_request(self.fetch_base + path, self.parse_feed)
-        for entry in self.recheck:
-            url, etag, modified = (entry, None, None) if isinstance(entry, str) else entry
+        for url, etag, modified in self.recheck:
             self._count("portal/article/recheck")
             request = self._follow(rebase(url, self.fetch_base), recheck=True)
             if request is None:
@@ -143,9 +142,10 @@ class PortalSpider(scrapy.Spider):
     ) -> Iterator[RawPage | UnchangedPage | scrapy.Request]:
         if response.status == 304:
             self._count("portal/article/not_modified")
-            _, fetched_at = response.meta.get("archive_capture") or (None, _now())
             yield UnchangedPage(
-                self.portal.id, rebase(response.url, self.portal.origin), fetched_at
+                self.portal.id,
+                rebase(response.url, self.portal.origin),
+                capture_of(response).fetched_at,
             )
             yield from self._lastmod_acted_on(response)
             return
@@ -154,7 +154,6 @@ class PortalSpider(scrapy.Spider):
             return
         if self.portal.is_article(response.url):
             self.alternates.pop(response.meta.get("article_key"), None)
-            capture, fetched_at = response.meta.get("archive_capture") or (None, _now())
             yield RawPage(
                 portal=self.portal.id,
                 url=rebase(response.url, self.portal.origin),
@@ -162,96 +161,12 @@ class PortalSpider(scrapy.Spider):
                 status=response.status,
                 headers=_headers(response),
                 body=response.body,
-                fetched_at=fetched_at,
-                capture=capture,
+                capture=capture_of(response),
             )
             yield from self._lastmod_acted_on(response)
             yield from self._links(response, stale=0)
             return
         yield from self._links(response, stale=response.meta.get("stale", 0))
-
-    # sitemaps and feeds ----------------------------------------------------------------------
-
-    def parse_sitemap(
-        self, response: Response, **kwargs: Any
-    ) -> Iterator[scrapy.Request | ListedLastmod]:
-        """A sitemap index leads to the child sitemaps whose <lastmod> changed; a urlset to its
-        new articles and to the stored ones whose <lastmod> changed."""
-        kind, entries = sitemap_entries(response.body, self.max_xml_size)
-        if kind is None:
-            self._count("portal/sitemap/invalid")
-            return
-        self._count(f"portal/sitemap/{kind}" if entries else "portal/sitemap/empty")
-        for loc, lastmod in entries:
-            url = self._on_site(loc)
-            if url is None:
-                continue
-            if kind == "sitemapindex":
-                identity = rebase(url, self.portal.origin)
-                if lastmod and self.listed.get(identity) == lastmod:
-                    self._count("portal/sitemap/unchanged")
-                    continue
-                yield self._xml_request(url, self.parse_sitemap, identity, lastmod)
-            elif self.portal.is_article(url):
-                if self.since and lastmod and (lastmod_day(lastmod) or self.since) < self.since:
-                    self._count("portal/article/before_since")
-                    continue
-                yield from self._listed_article(url, lastmod)
-        yield from self._lastmod_acted_on(response)
-
-    def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
-        """An RSS or Atom feed: its new articles (feeds say nothing reliable of edits)."""
-        links = feed_links(response.body)
-        self._count("portal/feed/read" if links is not None else "portal/feed/invalid")
-        for link in links or []:
-            url = self._on_site(response.urljoin(link))
-            if url is not None and self.portal.is_article(url):
-                yield from self._listed_article(url, None)
-
-    def _listed_article(
-        self, url: str, lastmod: str | None
-    ) -> Iterator[scrapy.Request | ListedLastmod]:
-        identity = self._identity(url)
-        if identity not in self.known:
-            request = self._request_for(url)
-            if request is not None:
-                if lastmod:
-                    request.meta.update(listed_identity=identity, listed_lastmod=lastmod)
-                yield request
-            return
-        recorded = self.listed.get(identity)
-        if not lastmod or recorded == lastmod:
-            self._count("portal/article/known")
-            return
-        if recorded is None:
-            # First sight of this stored article in a sitemap: note the stamp, fetch nothing.
-            self._count("portal/sitemap/lastmod_noted")
-            yield ListedLastmod(self.portal.id, identity, lastmod)
-            return
-        self._count("portal/article/lastmod_changed")
-        request = self._request_for(url, recheck=True)
-        if request is not None:
-            request.meta.update(listed_identity=identity, listed_lastmod=lastmod)
-            yield request
-
-    def _lastmod_acted_on(self, response: Response) -> Iterator[ListedLastmod]:
-        lastmod = response.meta.get("listed_lastmod")
-        if lastmod:
-            yield ListedLastmod(self.portal.id, response.meta["listed_identity"], lastmod)
-
-    def _xml_request(
-        self,
-        url: str,
-        callback: Any,
-        identity: str | None = None,
-        lastmod: str | None = None,
-    ) -> scrapy.Request:
-        meta = {"listed_identity": identity, "listed_lastmod": lastmod} if lastmod else {}
-        return scrapy.Request(url, callback=callback, errback=self._xml_failed, meta=meta)
-
-    def _xml_failed(self, failure: Failure) -> None:
-        """A missing feed or sitemap is not a failed crawl: listings remain."""
-        self._count("portal/sitemap_or_feed/failed")
 
     # listings ------------------------------------------------------------------------------
 
@@ -280,7 +195,7 @@ class PortalSpider(scrapy.Spider):
                 continue
             # Not in the archive when this crawl started (requested earlier in this crawl or
             # not: a listing showing it still brings news).
-            new_articles += self._identity(url) not in self.known
+            new_articles += not self.index.is_known(self._identity(url))
             if url in newer_than_until or undated_only:
                 counts["portal/article/after_until"] += 1
                 continue
@@ -445,7 +360,7 @@ class PortalSpider(scrapy.Spider):
         if url in self.failed_urls:
             return None
         key = self.portal.article_key(url)
-        if not recheck and self.known and self._identity(url) in self.known:
+        if not recheck and self.index.is_known(self._identity(url)):
             self._count("portal/article/known")
             # Seen: its date no longer tells where a walk is. Not a request: a --recheck of it,
             # which may come after the listings that show it, must still go out.
@@ -488,9 +403,11 @@ class PortalSpider(scrapy.Spider):
             status = failure.value.response.status
             self._count(f"portal/article/http_{status}")
             if status in GONE_STATUSES:
-                _, fetched_at = failure.value.response.meta.get("archive_capture") or (0, _now())
                 yield GonePage(
-                    self.portal.id, rebase(request.url, self.portal.origin), status, fetched_at
+                    self.portal.id,
+                    rebase(request.url, self.portal.origin),
+                    status,
+                    capture_of(failure.value.response).fetched_at,
                 )
         else:
             self._count(f"portal/article/failed/{failure.type.__name__}")
@@ -514,44 +431,6 @@ class PortalSpider(scrapy.Spider):
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
-
-
-_DAY_MONTH_YEAR = re.compile(r"\b(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b")
-
-
-def listing_dates(response: Response) -> Iterator[tuple[str, date]]:
-    """(link URL, date) for each link of a listing page that has a date beside it: the first
-    day/month/year in the nearest enclosing element (up to three levels) that shows one."""
-    for anchor in response.xpath("//a[@href]"):
-        element = anchor.root
-        for level, ancestor in enumerate(element.iterancestors()):
-            if level == 3:
-                break
-            match = _DAY_MONTH_YEAR.search(_leading_text(ancestor))
-            if match is None:
-                continue
-            day, month, year = (int(part) for part in match.groups())
-            try:
-                yield response.urljoin(element.get("href")), date(year, month, day)
-            except ValueError:
-                pass
-            break
-
-
-def _leading_text(element: Any, limit: int = 400) -> str:
-    """The first ``limit`` characters of an element's text: enough for a list item's date, and
-    cheap on the big containers a navigation link sits in."""
-    pieces, size = [], 0
-    for piece in element.itertext():
-        pieces.append(piece)
-        size += len(piece)
-        if size >= limit:
-            break
-    return "".join(pieces)[:limit]
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _headers(response: Response) -> dict[str, str]:

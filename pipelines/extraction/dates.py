@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, timezone
 
-VIETNAM = timezone(timedelta(hours=7))
+from crawler.clock import DAY_MONTH_YEAR as _NUMERIC_DATE
+from crawler.clock import VIETNAM
 
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _WORDED_DATE = re.compile(
     r"(?<!\d)(\d{1,2})\s+tháng\s+(\d{1,2})\s*(?:,|năm)?\s*(\d{4})(?!\d)", re.IGNORECASE
 )

@@ -11,9 +11,9 @@ import re
 from datetime import datetime
 from email.utils import format_datetime
 
-from archive.simulator.content import SimArticle
-from archive.simulator.families._base import Family, Reply, body_blocks, ddmmyyyy, e, pager_window
-from archive.simulator.site import Site
+from simulator.content import SimArticle
+from simulator.families._base import Family, Reply, body_blocks, ddmmyyyy, e, pager_window
+from simulator.site import Site
 
 _ARTICLE = re.compile(r"^/tin-tuc/[a-z0-9-]+/[a-z0-9-]+-(\d+)\.html$")
 _LISTING = re.compile(r"^/tin-tuc/([a-z0-9-]+)/(?:page-(\d+))?$")

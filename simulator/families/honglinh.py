@@ -11,8 +11,8 @@ import re
 import unicodedata
 from datetime import datetime
 
-from archive.simulator.content import SimArticle
-from archive.simulator.families._base import (
+from simulator.content import SimArticle
+from simulator.families._base import (
     Family,
     Reply,
     body_blocks,
@@ -21,7 +21,7 @@ from archive.simulator.families._base import (
     page_number,
     pager_window,
 )
-from archive.simulator.site import Site
+from simulator.site import Site
 
 _ARTICLE = re.compile(r"^/portal/pages/\d{4}-\d{2}-\d{2}/[A-Za-z0-9-]+-(\d+)\.aspx$")
 LISTING = "/portal/pages/tin-tuc-su-kien.aspx"

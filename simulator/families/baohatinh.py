@@ -14,9 +14,9 @@ import re
 from datetime import datetime
 from email.utils import format_datetime
 
-from archive.simulator.content import SimArticle
-from archive.simulator.families._base import Family, Reply, body_blocks, e, page_number
-from archive.simulator.site import Site
+from simulator.content import SimArticle
+from simulator.families._base import Family, Reply, body_blocks, e, page_number
+from simulator.site import Site
 
 _OLD = re.compile(r"^/([a-z-]+)/([a-z0-9-]+)/(\d+)\.htm$")
 _NEW = re.compile(r"^/[a-z0-9-]+-post(\d+)\.html$")

@@ -13,8 +13,8 @@ import hashlib
 import re
 from datetime import datetime
 
-from archive.simulator.content import SimArticle
-from archive.simulator.families._base import (
+from simulator.content import SimArticle
+from simulator.families._base import (
     Family,
     Reply,
     body_blocks,
@@ -22,7 +22,7 @@ from archive.simulator.families._base import (
     page_number,
     pager_window,
 )
-from archive.simulator.site import Site
+from simulator.site import Site
 
 _OLD = re.compile(r"^/tin-tuc/(\d+)-[a-z0-9-]+\.aspx$")
 _NEW = re.compile(r"^/tin-tuc/[a-z0-9-]+-(\d+)/$")

@@ -1,5 +1,5 @@
 """Simulated portal families, one module each (see shared/research/vn-portals.md)."""
 
-from archive.simulator.families._base import Family, Reply
+from simulator.families._base import Family, Reply
 
 __all__ = ["Family", "Reply"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from archive.simulator.content import SimArticle
-from archive.simulator.families._base import Family, Reply, body_blocks, e, first_query, page_number
-from archive.simulator.site import Site
+from simulator.content import SimArticle
+from simulator.families._base import Family, Reply, body_blocks, e, first_query, page_number
+from simulator.site import Site
 
 _ARTICLE = re.compile(r"^/tin-tuc-su-kien/[a-z0-9-]+-(\d+)\.html$")
 LISTING = "/tin-tuc-su-kien.html"

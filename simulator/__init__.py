@@ -24,19 +24,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from archive.loopback import LOOPBACK, BackgroundServers, loopback_server
-from archive.simulator.content import ArticleGenerator, SimArticle, load_seed
-from archive.simulator.families import Family, Reply
-from archive.simulator.families.baohatinh import FAMILY as BAOHATINH
-from archive.simulator.families.daksong import CATEGORIES
-from archive.simulator.families.daksong import FAMILY as DAKSONG
-from archive.simulator.families.hatinhcity import FAMILY as HATINHCITY
-from archive.simulator.families.honglinh import FAMILY as HONGLINH
-from archive.simulator.families.longmy import NEW as LONGMY_NEW
-from archive.simulator.families.longmy import OLD as LONGMY_OLD
-from archive.simulator.families.party import FAMILY as PARTY
-from archive.simulator.site import Fate, Fault, Site
 from pipelines.extraction.dates import VIETNAM
+from simulator.content import ArticleGenerator, SimArticle, load_seed
+from simulator.families import Family, Reply
+from simulator.families.baohatinh import FAMILY as BAOHATINH
+from simulator.families.daksong import CATEGORIES
+from simulator.families.daksong import FAMILY as DAKSONG
+from simulator.families.hatinhcity import FAMILY as HATINHCITY
+from simulator.families.honglinh import FAMILY as HONGLINH
+from simulator.families.longmy import NEW as LONGMY_NEW
+from simulator.families.longmy import OLD as LONGMY_OLD
+from simulator.families.party import FAMILY as PARTY
+from simulator.loopback import LOOPBACK, BackgroundServers, loopback_server
+from simulator.site import Fate, Fault, Site
 
 __all__ = ["DEFAULT_CLOCK", "Fault", "Simulator", "Site", "build_sites"]
 
@@ -150,7 +150,7 @@ SITE_PLANS: dict[str, SitePlan] = {
 
 
 def seeds_dir() -> Path:
-    from archive.runner import data_root
+    from simulator.data import data_root
 
     return data_root().parent / "seeds"
 

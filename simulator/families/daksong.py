@@ -12,9 +12,9 @@ from __future__ import annotations
 import unicodedata
 from datetime import UTC, datetime
 
-from archive.simulator.content import SimArticle
-from archive.simulator.families._base import Family, Reply, ddmmyyyy, e, first_query
-from archive.simulator.site import Site
+from simulator.content import SimArticle
+from simulator.families._base import Family, Reply, ddmmyyyy, e, first_query
+from simulator.site import Site
 
 POSTS = "/TinTuc/tintuc/Lists/Posts"
 CATEGORIES = {"16": "Tin Kinh tế - Đời sống", "17": "Thông báo"}

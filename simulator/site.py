@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from archive.simulator.content import SimArticle
 from pipelines.extraction.dates import VIETNAM
+from simulator.content import SimArticle
 
 if TYPE_CHECKING:
-    from archive.simulator.families import Family
+    from simulator.families import Family
 
 FAULT_KINDS = ("status", "slow", "drop", "truncate", "gzip_bomb")
 

@@ -9,10 +9,10 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from archive.simulator.content import Block, SimArticle
+from simulator.content import Block, SimArticle
 
 if TYPE_CHECKING:
-    from archive.simulator.site import Site
+    from simulator.site import Site
 
 
 @dataclass

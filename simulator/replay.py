@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from archive.loopback import LOOPBACK, BackgroundServers, loopback_server
+from simulator.loopback import LOOPBACK, BackgroundServers, loopback_server
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Save simulated article pages as test fixtures (fundus / web-poet style).
 
-    python -m archive.simulator.fixtures [OUT_DIR]   (default tests/fixtures/portals)
+    python -m simulator.fixtures [OUT_DIR]   (default tests/fixtures/portals)
 
 For each simulated site: its seed article (when it carries one) and one generated article, as
 ``<portal>/<case>/page.html.gz`` (the exact bytes the server sends), ``meta.json`` (URL, response
@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from archive.simulator import DEFAULT_CLOCK, SITE_PLANS, build_sites
-from archive.simulator.content import SimArticle
-from archive.simulator.site import Site
+from simulator import DEFAULT_CLOCK, SITE_PLANS, build_sites
+from simulator.content import SimArticle
+from simulator.site import Site
 
 FIXTURE_SEED = 7
 # (case-name suffix, clock) per site: the old Long Mỹ host before its move; Báo Hà Tĩnh on its

@@ -1,0 +1,155 @@
+"""The Python API: ``Archive(path)`` and what one does with an archive. The CLI is a thin layer
+over it; tests and benchmarks call it directly.
+
+    from archive import Archive
+
+    news = Archive("news.db")
+    result = news.crawl("honglinh", fetch_base="http://127.0.0.1:18100", limit=100)
+    news.backfill("baohatinh", since="2020-01-01")
+    for row in news.search("chuyển đổi số", limit=5):
+        print(row["published"], row["title"])
+    news.export("dataset", format="parquet", dedupe="near")
+
+Every mistake is an ``ArchiveError`` (or a subclass) whose message is meant for a person: an
+unknown portal, a bad setting, a database that cannot be opened, a missing mirror, a crawl of
+the same portal already running.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from archive.locks import LockedError
+from archive.runner import CrawlResult, check_crawl, run_crawl
+from archive.store import Store, StoreError
+from crawler.options import SettingError, parse_setting_pairs
+from crawler.portals import Portal, UnknownPortalError, get_portal
+from simulator.data import MissingDataError
+
+ArchiveError = (StoreError, SettingError, MissingDataError, LockedError, UnknownPortalError)
+
+
+class Archive:
+    """The archive at ``path`` (a SQLite file, created on first use, WARC files beside it)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def __repr__(self) -> str:
+        return f"Archive({str(self.path)!r})"
+
+    def open(self) -> Store:
+        """The store, opened (and its schema brought up to date); close it when done."""
+        return Store(self.path)
+
+    # crawling ------------------------------------------------------------------------------
+
+    def crawl(
+        self,
+        portal: str | Portal,
+        *,
+        fetch_base: str | None = None,
+        limit: int = 0,
+        recheck: bool = False,
+        settings: dict[str, Any] | list[str] | None = None,
+        log_level: str = "WARNING",
+        progress: bool = True,
+    ) -> CrawlResult:
+        """Crawl ``portal`` for what is new. ``settings``: Scrapy or ARCHIVE_* settings, as a
+        dict or as ``NAME=VALUE`` strings (``-s``). Raises LockedError when a crawl of the
+        portal into this archive is running already."""
+        overrides: dict[str, Any] = {"ARCHIVE_ARTICLE_LIMIT": limit}
+        if recheck:
+            overrides["ARCHIVE_RECHECK"] = "all"
+        return self._run(portal, fetch_base, overrides, settings, log_level, progress)
+
+    def backfill(
+        self,
+        portal: str | Portal,
+        since: str | date,
+        until: str | date | None = None,
+        *,
+        fetch_base: str | None = None,
+        limit: int = 0,
+        settings: dict[str, Any] | list[str] | None = None,
+        log_level: str = "WARNING",
+        progress: bool = True,
+    ) -> CrawlResult:
+        """Walk ``portal``'s listings back to ``since`` (and leave out what they date after
+        ``until``). Resumable: run it again after an interruption."""
+        overrides: dict[str, Any] = {
+            "ARCHIVE_ARTICLE_LIMIT": limit,
+            "ARCHIVE_BACKFILL_SINCE": str(since),
+            "ARCHIVE_BACKFILL_UNTIL": str(until) if until else None,
+        }
+        return self._run(portal, fetch_base, overrides, settings, log_level, progress)
+
+    def _run(
+        self,
+        portal: str | Portal,
+        fetch_base: str | None,
+        overrides: dict[str, Any],
+        settings: dict[str, Any] | list[str] | None,
+        log_level: str,
+        progress: bool,
+    ) -> CrawlResult:
+        declared = portal if isinstance(portal, Portal) else get_portal(portal)
+        if isinstance(settings, list | tuple):
+            settings = parse_setting_pairs(settings)
+        overrides = {**overrides, **(settings or {})}
+        check_crawl(declared, str(self.path), fetch_base, overrides)
+        self.open().close()  # an unusable path fails here, before any fetching
+        started = time.monotonic()
+        result = run_crawl(declared, str(self.path), fetch_base, overrides, log_level, progress)
+        result.stats["elapsed_seconds"] = round(time.monotonic() - started, 1)
+        if result.locked:
+            raise LockedError(result.failure or f"a crawl of {declared.id} is running already")
+        return result
+
+    # reading -------------------------------------------------------------------------------
+
+    def articles(
+        self, portal: str | None = None, since: str | None = None, limit: int | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Stored articles, newest first; ``since`` is a day (published on or after)."""
+        with self.open() as store:
+            yield from store.articles(portal, since, limit)
+
+    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Full-text search over title, lead and text, best first (FTS5 query syntax)."""
+        with self.open() as store:
+            return store.search(query, limit)
+
+    def count(self, portal: str | None = None) -> int:
+        with self.open() as store:
+            return store.count_articles(portal)
+
+    # datasets ------------------------------------------------------------------------------
+
+    def export(
+        self,
+        out: str | Path,
+        progress: Callable[[int], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+        **options: Any,
+    ) -> Any:
+        """Write a dataset folder (see archive.export.ExportOptions for ``options``);
+        ``on_total`` is told how many rows there are, ``progress`` how many more are written."""
+        from archive.export import ExportOptions, export_dataset
+        from archive.migrations import needs_migration
+
+        chosen = ExportOptions(out=Path(out), **options)
+        if self.path.exists() and needs_migration(self.path):
+            self.open().close()  # bring an older archive's schema up to date first
+        return export_dataset(self.path, chosen, progress=progress, on_total=on_total)
+
+    def dedupe(self, threshold: float | None = None) -> Any:
+        """Group exact and near-duplicate articles into clusters (see archive.dedupe)."""
+        from archive.dedupe import dedupe
+
+        with self.open() as store:
+            return dedupe(store, threshold)

@@ -1,0 +1,100 @@
+"""WarcCaptureMiddleware: every response, exactly as received, into the archive's WARC files.
+
+Sits next to the downloader (priority 950), so it sees responses before decompression and before
+redirects are followed: articles, listings, robots.txt, redirects and error pages alike. It turns
+the exchange into a WARC request/response pair and hands it to the crawl's ArchiveSession, which
+writes it (a revisit record for an unchanged payload) and indexes it in ``captures``; the
+response then carries its ``Capture`` (fetch time, row) to the spider, so the article row names
+the capture it was read from. A fetch that got no response is indexed with its error.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import NotConfigured
+
+from archive.session import ArchiveSession
+from archive.warc import Exchange, payload_digest
+from crawler.clock import iso_seconds, now_iso
+from crawler.items import CAPTURE_META, Capture
+from crawler.middlewares import absolute_location
+from crawler.urls import rebase
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Headers, Response
+
+_KNOWN = {status.value for status in HTTPStatus}
+
+
+class WarcCaptureMiddleware:
+    def __init__(self, session: ArchiveSession) -> None:
+        self.session = session
+        self.origin = session.portal.origin
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
+        session = ArchiveSession.of(crawler)
+        if not session.options.warc_enabled:
+            raise NotConfigured
+        return cls(session)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        url = rebase(response.url, self.origin)
+        fetched_at = datetime.now(UTC)
+        location = response.headers.get(b"Location")
+        exchange = Exchange(
+            target_uri=url,
+            method=request.method,
+            request_headers=_pairs(request.headers),
+            status=response.status,
+            reason=HTTPStatus(response.status).phrase if response.status in _KNOWN else "",
+            response_headers=_pairs(response.headers),
+            body=response.body,
+            fetched_at=fetched_at,
+        )
+        ref = self.session.capture(
+            exchange,
+            {
+                "url": url,
+                "fetched_from": response.url,
+                "status": response.status,
+                "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1"),
+                "payload_digest": payload_digest(response.body),
+                "fetched_at": iso_seconds(fetched_at),
+                "redirect_url": (
+                    absolute_location(response.url, location, self.origin) if location else None
+                ),
+                "etag": _header(response, b"ETag"),
+                "last_modified": _header(response, b"Last-Modified"),
+            },
+        )
+        request.meta[CAPTURE_META] = Capture(iso_seconds(fetched_at), ref)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self.session.capture_failure(
+            {
+                "url": rebase(request.url, self.origin),
+                "fetched_from": request.url,
+                "fetched_at": now_iso(),
+                "error": f"{type(exception).__name__}: {exception}"[:500],
+            }
+        )
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _pairs(headers: Headers) -> list[tuple[str, str]]:
+    return [
+        (name.decode("latin-1"), value.decode("latin-1"))
+        for name, values in headers.items()
+        for value in values
+    ]

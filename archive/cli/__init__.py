@@ -1,0 +1,23 @@
+"""The ``portal-archive`` command (also ``python -m archive``): a thin layer over archive.api.
+
+One module per command group: ``crawling`` (crawl, backfill, demo), ``reading`` (portals, stats,
+status, search), ``datasets`` (export, dedupe, reextract), ``local`` (replay, simulate,
+extract). User mistakes end with one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="portal-archive")
+def cli() -> None:
+    """Crawl Vietnamese provincial and municipal portals into a clean SQLite archive."""
+
+
+def main() -> None:
+    cli(prog_name="portal-archive")
+
+
+from archive.cli import crawling, datasets, local, reading  # noqa: E402, F401  (registers commands)

@@ -1,0 +1,80 @@
+"""What the command groups share: the --db and -s options, exit codes, and turning the API's
+errors into one line for the user (never a traceback)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.api import ArchiveError
+from archive.locks import LockedError
+from archive.store import Store, StoreError
+from crawler.portals import Portal, UnknownPortalError, get_portal
+
+EXIT_CRAWL_FAILED = 1  # also: every portal of a multi-portal crawl failed
+EXIT_PARTIAL = 3  # some portals failed, the others were crawled
+EXIT_LOCKED = 75  # EX_TEMPFAIL: the same crawl is already running; cron can try later
+DEFAULT_DB = "portal-archive.db"
+
+
+class LockedCrawl(click.ClickException):
+    exit_code = EXIT_LOCKED
+
+
+def db_option(default: str = DEFAULT_DB, created: bool = True) -> Callable[[Any], Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        default=lambda: os.environ.get("PORTAL_ARCHIVE_DB", default),
+        show_default=f"$PORTAL_ARCHIVE_DB or {default}",
+        type=click.Path(dir_okay=False),
+        help="SQLite archive file" + (" (created if missing)." if created else "."),
+    )
+
+
+settings_option = click.option(
+    "-s",
+    "--set",
+    "setting_pairs",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Set a Scrapy or ARCHIVE_* setting for this run, e.g. -s ARCHIVE_EXTRACT_WORKERS=1 "
+    "(repeatable).",
+)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """The API's errors as one line and exit status 1 (75 for a crawl already running)."""
+    try:
+        yield
+    except LockedError as error:
+        raise LockedCrawl(str(error)) from None
+    except ArchiveError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def portal_named(portal_id: str) -> Portal:
+    try:
+        return get_portal(portal_id)
+    except UnknownPortalError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def open_store(db_path: str | Path) -> Store:
+    try:
+        return Store(db_path)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def existing_store(db_path: str) -> Store:
+    """The archive at ``db_path``, which a read-only command needs to exist already."""
+    if not Path(db_path).exists():
+        raise click.ClickException(f"no archive at {db_path} (crawl something first)")
+    return open_store(db_path)

@@ -1,0 +1,311 @@
+"""Crawling commands: ``crawl`` (what is new, one portal or many), ``backfill`` (history back to
+a day) and ``demo`` (the bundled mirror, summarised)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archive.api import Archive
+from archive.cli import cli
+from archive.cli.common import (
+    EXIT_CRAWL_FAILED,
+    EXIT_LOCKED,
+    EXIT_PARTIAL,
+    db_option,
+    open_store,
+    portal_named,
+    settings_option,
+    user_errors,
+)
+from archive.runner import CrawlResult
+from archive.store import Store
+from archive.summary import newest_titles, portal_stats, sections
+from crawler.options import parse_setting_pairs
+
+DEMO_PORTAL = "hanoi-sotttt"
+
+
+@cli.command()
+@click.argument("portal_ids", nargs=-1, metavar="[PORTAL]...")
+@click.option("--all", "every_portal", is_flag=True, help="Crawl every declared portal.")
+@db_option()
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
+@click.option(
+    "--fetch-base",
+    "fetch_bases",
+    multiple=True,
+    metavar="[PORTAL=]URL",
+    help="Fetch from this scheme://host:port (a local mirror or simulator) instead of the "
+    "portal's origin; with several portals, one PORTAL=URL per portal (repeatable).",
+)
+@click.option(
+    "--recheck",
+    is_flag=True,
+    help="Also fetch every stored article again, to record edits and removals (404/410).",
+)
+@click.option(
+    "--parallel",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="With several portals: how many to crawl at once (each in its own process).",
+)
+@settings_option
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def crawl(
+    portal_ids: tuple[str, ...],
+    every_portal: bool,
+    db_path: str,
+    limit: int,
+    fetch_bases: tuple[str, ...],
+    recheck: bool,
+    parallel: int,
+    setting_pairs: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Crawl PORTAL(s) into the archive and print what changed.
+
+    Only what is new is fetched: stored articles are not fetched again (unless --recheck) and
+    listing pages are followed until one brings nothing new. Safe to run from cron: a crawl of
+    a portal already running into the same archive is not started twice. Exit status: 0 all
+    crawled, 1 all failed, 3 some failed, 75 everything was already running.
+    """
+    from crawler.portals import all_portals
+
+    if every_portal and portal_ids:
+        raise click.UsageError("give portals or --all, not both")
+    ids = list(all_portals()) if every_portal else list(dict.fromkeys(portal_ids))
+    if not ids:
+        raise click.UsageError("name at least one portal (see `portal-archive portals`) or --all")
+    for portal_id in ids:
+        portal_named(portal_id)
+    bases = _fetch_bases(fetch_bases, ids)
+    if len(ids) == 1:
+        with user_errors():
+            result = Archive(db_path).crawl(
+                ids[0],
+                fetch_base=bases.get(ids[0]),
+                limit=limit,
+                recheck=recheck,
+                settings=list(setting_pairs),
+                log_level="INFO" if verbose else "WARNING",
+            )
+        print_crawl(result)
+        if not result.ok:
+            sys.exit(EXIT_CRAWL_FAILED)
+        return
+    with user_errors():
+        parse_setting_pairs(setting_pairs)  # a bad -s ends here, not once per portal
+    _crawl_many(ids, db_path, limit, bases, recheck, parallel, setting_pairs)
+
+
+def _fetch_bases(values: tuple[str, ...], ids: list[str]) -> dict[str, str]:
+    bases: dict[str, str] = {}
+    for value in values:
+        portal_id, separator, url = value.partition("=")
+        if not separator:
+            if len(ids) > 1:
+                raise click.UsageError("with several portals, write --fetch-base PORTAL=URL")
+            portal_id, url = ids[0], value
+        if portal_id not in ids:
+            raise click.UsageError(f"--fetch-base names {portal_id!r}, which is not being crawled")
+        bases[portal_id] = url
+    return bases
+
+
+def _crawl_many(
+    ids: list[str],
+    db_path: str,
+    limit: int,
+    bases: dict[str, str],
+    recheck: bool,
+    parallel: int,
+    setting_pairs: tuple[str, ...] = (),
+) -> None:
+    """Each portal in its own process (Scrapy's reactor runs once per process, and one portal
+    failing must not stop the others), ``parallel`` at a time."""
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    open_store(db_path).close()
+
+    def run(portal_id: str) -> tuple[str, int, str]:
+        command = [sys.executable, "-m", "archive", "crawl", portal_id, "--db", db_path]
+        command += ["--limit", str(limit)] if limit else []
+        command += ["--fetch-base", bases[portal_id]] if portal_id in bases else []
+        command += ["--recheck"] if recheck else []
+        command += [arg for pair in setting_pairs for arg in ("--set", pair)]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        return portal_id, done.returncode, (done.stdout + done.stderr).strip()
+
+    outcomes: dict[str, int] = {}
+    with ThreadPoolExecutor(parallel) as pool:
+        for portal_id, code, output in pool.map(run, ids):
+            outcomes[portal_id] = code
+            click.echo(f"== {portal_id} (exit {code})")
+            click.echo("\n".join("   " + line for line in output.splitlines() if line.strip()))
+    failed = [p for p, code in outcomes.items() if code not in (0, EXIT_LOCKED)]
+    locked = [p for p, code in outcomes.items() if code == EXIT_LOCKED]
+    click.echo(
+        f"\n{len(ids)} portals: {len(ids) - len(failed) - len(locked)} crawled, "
+        f"{len(failed)} failed{' (' + ', '.join(failed) + ')' if failed else ''}, "
+        f"{len(locked)} already running elsewhere"
+    )
+    if len(locked) == len(ids):
+        sys.exit(EXIT_LOCKED)
+    if failed:
+        sys.exit(EXIT_CRAWL_FAILED if len(failed) + len(locked) == len(ids) else EXIT_PARTIAL)
+
+
+@cli.command()
+@click.argument("portal_id", metavar="PORTAL")
+@click.option(
+    "--since",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Go back to this day (YYYY-MM-DD): listing pages are walked until their articles are "
+    "all older.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Leave out articles listed as newer than this day (YYYY-MM-DD); default: today.",
+)
+@db_option()
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
+@click.option("--fetch-base", metavar="URL", help="Fetch from here (a mirror or simulator).")
+@settings_option
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def backfill(
+    portal_id: str,
+    since: Any,
+    until: Any,
+    db_path: str,
+    limit: int,
+    fetch_base: str | None,
+    setting_pairs: tuple[str, ...],
+    verbose: bool,
+) -> None:
+    """Pull PORTAL's history back to --since (and up to --until), for days if need be.
+
+    Safe to interrupt, even with kill -9: the archive is the record of what is done, so running
+    the same command again fetches only the articles still missing (listing pages are walked
+    again). Shares the crawl lock: a scheduled crawl of the same portal waits its turn.
+    """
+    if until is not None and until < since:
+        raise click.BadParameter(
+            f"--until {until:%Y-%m-%d} is before --since {since:%Y-%m-%d}", param_hint="--until"
+        )
+    portal_named(portal_id)
+    with user_errors():
+        result = Archive(db_path).backfill(
+            portal_id,
+            since.date(),
+            until.date() if until else None,
+            fetch_base=fetch_base,
+            limit=limit,
+            settings=list(setting_pairs),
+            log_level="INFO" if verbose else "WARNING",
+        )
+    print_crawl(result)
+    oldest = result.stats.get("portal/oldest_listing_date")
+    if oldest:
+        click.echo(f"  oldest listing date reached: {oldest}")
+    if not result.ok:
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+@cli.command()
+@db_option(default="demo.db")
+@click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
+def demo(db_path: str, limit: int) -> None:
+    """Crawl the bundled real portal (an offline mirror, served on 127.0.0.1) and summarise it."""
+    portal = portal_named(DEMO_PORTAL)
+    click.echo(f"Crawling {portal.name} ({portal.origin}) from its offline mirror into {db_path}")
+    click.echo("About two minutes for the ~2,900 reachable articles; progress below.\n")
+    with user_errors():
+        result = Archive(db_path).crawl(DEMO_PORTAL, limit=limit)
+    print_crawl(result)
+    with open_store(db_path) as store:
+        _print_portal_summary(store, DEMO_PORTAL, db_path)
+    if not result.ok:
+        sys.exit(EXIT_CRAWL_FAILED)
+
+
+def print_crawl(result: CrawlResult) -> None:
+    s = result.stats
+    new = s.get("archive/articles/new", 0)
+    updated = s.get("archive/articles/updated", 0)
+    unchanged = s.get("archive/articles/unchanged", 0)
+    removed = s.get("archive/articles/removed", 0)
+    outcome = "finished" if result.ok else f"ENDED: {result.finish_reason}"
+    if result.failure:
+        outcome += f" ({result.failure})"
+    if not s.get("response_received_count", 0):
+        outcome = f"FAILED: no answer from {result.fetched_from} (the site may be down or gone)"
+    click.echo(
+        f"\nCrawl of {result.portal} {outcome}"
+        f" in {s.get('elapsed_seconds', 0)} s (run {result.run_id}, fetched from "
+        f"{result.fetched_from})"
+    )
+    click.echo(
+        f"  pages fetched: {s.get('response_received_count', 0)}"
+        f"   articles: {new} new, {updated} updated, "
+        f"{unchanged + s.get('archive/articles/not_modified', 0)} unchanged, "
+        f"{removed} removed by the site"
+    )
+    skipped = {
+        "not articles": s.get("archive/not_article", 0),
+        "extraction failures": s.get("archive/extract/failed", 0),
+        "traps refused": sum(v for k, v in s.items() if k.startswith("portal/links/trap/")),
+        "denied links": s.get("portal/links/denied", 0),
+        "duplicate article links": s.get("portal/article/duplicate_key", 0),
+        "not found (404/410)": _status_count(s, ("404", "410")),
+        "other HTTP errors": _status_count(s, None),
+        "errors logged": s.get("log_count/ERROR", 0),
+    }
+    click.echo("  " + ", ".join(f"{name}: {count}" for name, count in skipped.items()))
+
+
+def _status_count(stats: dict[str, Any], codes: tuple[str, ...] | None) -> int:
+    """Responses with the given status codes, or (codes=None) any other error status."""
+    prefix = "downloader/response_status_count/"
+    ok = ("200", "301", "302", "303", "304", "307", "308", "404", "410")
+    total = 0
+    for key, value in stats.items():
+        if not key.startswith(prefix):
+            continue
+        code = key.removeprefix(prefix)
+        if (codes is not None and code in codes) or (codes is None and code not in ok):
+            total += int(value)
+    return total
+
+
+def _print_portal_summary(store: Store, portal_id: str, db_path: str) -> None:
+    row = next((r for r in portal_stats(store) if r["portal"] == portal_id), None)
+    if row is None or not row["articles"]:
+        click.echo("\nNo articles stored.")
+        return
+    click.echo(
+        f"\n{row['articles']} articles from {row['name']}, {row['oldest']} to {row['newest']}"
+    )
+    click.echo("\nArticles per section:")
+    for name, count in sections(store, portal_id):
+        click.echo(f"  {count:6d}  {name}")
+    click.echo("\nNewest articles:")
+    for day, title in newest_titles(store, portal_id):
+        click.echo(f"  {day}  {title}")
+    click.echo(f"\nThe archive is {Path(db_path).resolve()}. Try:")
+    click.echo(f"  portal-archive stats --db {db_path}")
+    click.echo(
+        f'  sqlite3 {db_path} "SELECT published, title FROM articles ORDER BY published DESC '
+        f'LIMIT 10"'
+    )
+    click.echo(
+        f'  sqlite3 {db_path} "SELECT a.title FROM articles_fts f JOIN articles a '
+        f"ON a.rowid = f.rowid WHERE articles_fts MATCH 'chuyển đổi số' LIMIT 5\""
+    )

@@ -1,0 +1,249 @@
+"""A crawl's options: every one is a Scrapy setting, read and validated here, once.
+
+The command line's flags (``--db``, ``--limit``, ``--since``...) are shorthands for these
+settings, and ``-s NAME=VALUE`` sets any of them (or any Scrapy setting) directly. Either way the
+values meet the same validators before anything is fetched, and a bad one is one line for the
+user (``SettingError``), never a traceback from inside the crawl.
+
+``-s`` may not name the database or the portal: those are the command's own arguments, and a
+second, different value would split one crawl between two archives.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy.settings import BaseSettings, Settings, default_settings
+
+from crawler.portals import Portal, UnknownPortalError, get_portal
+
+SETTINGS_MODULE = "crawler.settings"
+RECHECK_CHOICES = ("due", "all")
+# Named by the command's arguments (--db, PORTAL); -s may not set them a second time.
+ARGUMENT_SETTINGS = {"ARCHIVE_DB_PATH": "--db", "ARCHIVE_PORTAL": "the PORTAL argument"}
+
+
+class SettingError(ValueError):
+    """A setting the crawl cannot use; the message is meant for the user."""
+
+
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """Scrapy's defaults, then ours (``crawler/settings.py``), then ``overrides``."""
+    settings = Settings()
+    settings.setmodule(SETTINGS_MODULE, priority="project")
+    if overrides:
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def known_setting_names() -> set[str]:
+    ours = importlib.import_module(SETTINGS_MODULE)
+    return {
+        name
+        for module in (default_settings, ours)
+        for name in vars(module)
+        if re.fullmatch(r"[A-Z][A-Z0-9_]*", name)
+    }
+
+
+def parse_setting_pairs(pairs: Iterable[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` pairs (``-s``) as settings: the name must be a Scrapy setting or one of
+    ours, and the value is read as the type of the setting's default (bool, int, float)."""
+    defaults = project_settings()
+    known = known_setting_names()
+    overrides: dict[str, Any] = {}
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        name = name.strip()
+        if not separator or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise SettingError(f"-s takes NAME=VALUE with an upper-case setting name, not {pair!r}")
+        if name in ARGUMENT_SETTINGS:
+            raise SettingError(f"-s {name}: give it with {ARGUMENT_SETTINGS[name]} instead")
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise SettingError(f"-s {name}: no such setting{hint}")
+        overrides[name] = _typed(name, value, defaults.get(name))
+    return overrides
+
+
+def _typed(name: str, value: str, default: Any) -> Any:
+    try:
+        if isinstance(default, bool):
+            return Settings({name: value}).getbool(name)
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except ValueError:
+        kind = {bool: "true or false", int: "a whole number"}.get(type(default), "a number")
+        raise SettingError(f"-s {name}: {value!r} is not {kind}") from None
+    return value
+
+
+# validators ---------------------------------------------------------------------------------
+
+
+def _day(name: str) -> Callable[[Any], date | None]:
+    def read(value: Any) -> date | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise SettingError(f"{name}: {value!r} is not a day (YYYY-MM-DD)") from None
+
+    return read
+
+
+def _whole(name: str, minimum: int = 0) -> Callable[[Any], int]:
+    def read(value: Any) -> int:
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"{name}: {value!r} is not a whole number") from None
+        if number < minimum:
+            raise SettingError(f"{name}: {number} is below {minimum}")
+        return number
+
+    return read
+
+
+def _positive(name: str) -> Callable[[Any], float]:
+    def read(value: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"{name}: {value!r} is not a number") from None
+        if not number > 0:
+            raise SettingError(f"{name}: {value!r} must be above 0")
+        return number
+
+    return read
+
+
+def fetch_base_url(value: str) -> str:
+    """``scheme://host[:port]`` to fetch from; a path, a missing scheme or host is refused."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SettingError(
+            f"fetch base {value!r} is not a URL like http://127.0.0.1:8000 (scheme and host)"
+        )
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise SettingError(
+            f"fetch base {value!r} has a path; give only scheme://host:port "
+            f"({parts.scheme}://{parts.netloc})"
+        )
+    try:
+        parts.port  # noqa: B018 - raises on a port out of range
+    except ValueError as error:
+        raise SettingError(f"fetch base {value!r}: {error}") from None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _extract_function(value: Any) -> str:
+    module, _, name = str(value).rpartition(".")
+    try:
+        function = getattr(importlib.import_module(module), name) if module else None
+    except ImportError as error:
+        raise SettingError(f"ARCHIVE_EXTRACT_FUNCTION: cannot import {value!r}: {error}") from None
+    except AttributeError:
+        function = None
+    if not callable(function):
+        raise SettingError(f"ARCHIVE_EXTRACT_FUNCTION: {value!r} is not a function")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """What one crawl is asked to do, typed and checked (from the ARCHIVE_* settings)."""
+
+    portal: Portal
+    db_path: Path
+    fetch_base: str  # scheme://host:port the pages are fetched from
+    limit: int  # stop scheduling articles after this many (0: no limit)
+    recheck: str  # which stored articles to fetch again: "due" (revisit policy) or "all"
+    stale_listing_limit: int  # listing pages in a row without news before paging stops
+    since: date | None  # backfill: walk listings back to this day
+    until: date | None  # backfill: leave out articles listed as newer than this day
+    progress_interval: float  # seconds between progress lines (0: none)
+    warc_enabled: bool
+    warc_dir: Path | None
+    warc_max_bytes: int
+    extract_workers: int  # 0: one per core
+    extract_timeout: float
+    extract_function: str
+
+    @property
+    def command(self) -> str:
+        """How the run is recorded: a backfill walks history, a crawl takes what is new."""
+        return "backfill" if self.since is not None or self.until is not None else "crawl"
+
+    @property
+    def fetch_host(self) -> str:
+        """The host a crawl stays on (its name: the port is not compared)."""
+        return urlsplit(self.fetch_base).hostname or ""
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> CrawlOptions:
+        """Read and check every ARCHIVE_* setting; SettingError names the first bad one."""
+        portal_id = settings.get("ARCHIVE_PORTAL")
+        if not portal_id:
+            raise SettingError("ARCHIVE_PORTAL: no portal given")
+        try:
+            portal = portal_id if isinstance(portal_id, Portal) else get_portal(str(portal_id))
+        except UnknownPortalError as error:
+            raise SettingError(str(error)) from None
+        db_path = settings.get("ARCHIVE_DB_PATH")
+        if not db_path:
+            raise SettingError("ARCHIVE_DB_PATH: no database given")
+        recheck = str(settings.get("ARCHIVE_RECHECK") or "due")
+        if recheck not in RECHECK_CHOICES:
+            raise SettingError(
+                f"ARCHIVE_RECHECK: {recheck!r} is not one of {', '.join(RECHECK_CHOICES)}"
+            )
+        since = _day("ARCHIVE_BACKFILL_SINCE")(settings.get("ARCHIVE_BACKFILL_SINCE"))
+        until = _day("ARCHIVE_BACKFILL_UNTIL")(settings.get("ARCHIVE_BACKFILL_UNTIL"))
+        if since and until and until < since:
+            raise SettingError(f"--until {until} is before --since {since}")
+        warc_dir = settings.get("ARCHIVE_WARC_DIR")
+        progress = settings.get("ARCHIVE_PROGRESS_INTERVAL")
+        try:
+            progress_interval = max(0.0, float(progress or 0))
+        except (TypeError, ValueError):
+            raise SettingError(f"ARCHIVE_PROGRESS_INTERVAL: {progress!r} is not a number") from None
+        return cls(
+            portal=portal,
+            db_path=Path(db_path),
+            fetch_base=fetch_base_url(settings.get("ARCHIVE_FETCH_BASE") or portal.origin),
+            limit=_whole("ARCHIVE_ARTICLE_LIMIT")(settings.get("ARCHIVE_ARTICLE_LIMIT") or 0),
+            recheck=recheck,
+            stale_listing_limit=_whole("ARCHIVE_STALE_LISTING_LIMIT")(
+                settings.get("ARCHIVE_STALE_LISTING_LIMIT")
+            ),
+            since=since,
+            until=until,
+            progress_interval=progress_interval,
+            warc_enabled=settings.getbool("ARCHIVE_WARC_ENABLED"),
+            warc_dir=Path(warc_dir) if warc_dir else None,
+            warc_max_bytes=_whole("ARCHIVE_WARC_MAX_BYTES", 1)(
+                settings.get("ARCHIVE_WARC_MAX_BYTES")
+            ),
+            extract_workers=_whole("ARCHIVE_EXTRACT_WORKERS")(
+                settings.get("ARCHIVE_EXTRACT_WORKERS")
+            ),
+            extract_timeout=_positive("ARCHIVE_EXTRACT_TIMEOUT")(
+                settings.get("ARCHIVE_EXTRACT_TIMEOUT")
+            ),
+            extract_function=_extract_function(settings.get("ARCHIVE_EXTRACT_FUNCTION")),
+        )
