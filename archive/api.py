@@ -23,9 +23,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.db import Store, StoreError
 from archive.locks import LockedError
 from archive.runner import CrawlResult, check_crawl, run_crawl
-from archive.store import Store, StoreError
 from crawler.options import SettingError, parse_setting_pairs
 from crawler.portals import Portal, UnknownPortalError, get_portal
 from simulator.data import MissingDataError
@@ -139,8 +139,8 @@ class Archive:
     ) -> Any:
         """Write a dataset folder (see archive.export.ExportOptions for ``options``);
         ``on_total`` is told how many rows there are, ``progress`` how many more are written."""
+        from archive.db.schema import needs_migration
         from archive.export import ExportOptions, export_dataset
-        from archive.migrations import needs_migration
 
         chosen = ExportOptions(out=Path(out), **options)
         if self.path.exists() and needs_migration(self.path):

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from archive.store import Store
+from archive.db import Store
 from pipelines.record import normalised_words
 
 NUM_PERM = 128
@@ -58,14 +59,10 @@ def _from_bytes(blob: bytes) -> MinHash:
 def dedupe(store: Store, threshold: float | None = None) -> DedupeResult:
     """Recompute the duplicate clusters of the whole archive."""
     threshold = threshold or THRESHOLD
-    rows = store.db.execute(
-        "SELECT a.url, a.portal, a.text_hash, a.lead, a.text, s.text_hash, s.minhash, "
-        "a.published, src.level FROM articles a LEFT JOIN signatures s ON s.url = a.url "
-        "LEFT JOIN sources src ON src.id = a.portal"
-    ).fetchall()
+    rows = store.texts_to_compare()
     members: dict[str, tuple[str, str, str | None, int]] = {}  # url -> portal, hash, date, level
     minhashes: dict[str, MinHash] = {}
-    fresh: list[dict[str, object]] = []
+    fresh: list[dict[str, Any]] = []
     for url, portal, text_hash, lead, text, signed_hash, blob, published, level in rows:
         if len(normalised_words(text or "")) < MIN_WORDS:
             continue
@@ -98,28 +95,17 @@ def dedupe(store: Store, threshold: float | None = None) -> DedupeResult:
         for cluster in clusters
     ]
 
-    def write() -> None:
-        db = store.db
-        if fresh:
-            db["signatures"].upsert_all(fresh, pk="url")
-        db.execute("DELETE FROM signatures WHERE url NOT IN (SELECT url FROM articles)")
-        db.execute("UPDATE articles SET cluster_id = NULL WHERE cluster_id IS NOT NULL")
-        db.execute("DELETE FROM clusters")
-        for number, cluster in enumerate(ranked, start=1):
-            db["clusters"].insert(
-                {
-                    "id": number,
-                    "representative": cluster[0],
-                    "size": len(cluster),
-                    "portals": len({members[u][0] for u in cluster}),
-                    "exact": int(len({members[u][1] for u in cluster}) == 1),
-                }
-            )
-            db.conn.executemany(
-                "UPDATE articles SET cluster_id = ? WHERE url = ?", [(number, u) for u in cluster]
-            )
-
-    store.write(write)
+    store.replace_clusters(
+        fresh,
+        [
+            {
+                "members": cluster,
+                "portals": len({members[u][0] for u in cluster}),
+                "exact": len({members[u][1] for u in cluster}) == 1,
+            }
+            for cluster in ranked
+        ],
+    )
     return DedupeResult(
         articles=len(members),
         signed=len(fresh),

@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from archive.store import SaveOutcome, Store
+from archive.db import SaveOutcome, Store
 from crawler.portals import Portal, all_portals
 from pipelines.extraction import EXTRACTOR_VERSION, NotAnArticle, extract_article
 from pipelines.extraction.core import layout_tag
@@ -68,26 +68,8 @@ def capture_jobs(
     extractor and layout already.
     """
     portals = portals or all_portals()
-    sql = """
-        SELECT c.id, c.url, c.portal, c.fetched_at, c.run_id, c.status,
-               coalesce(src.warc_file, c.warc_file), coalesce(src.offset, c.offset),
-               coalesce(a.extractor, r.extractor, same_url.extractor)
-        FROM captures c
-        LEFT JOIN captures src ON c.record_type = 'revisit' AND src.id = (
-            SELECT min(id) FROM captures s WHERE s.url = c.url
-            AND s.payload_digest = c.payload_digest AND s.record_type = 'response')
-        LEFT JOIN articles a ON a.capture_id = c.id
-        LEFT JOIN article_revisions r ON r.capture_id = c.id
-        LEFT JOIN articles same_url ON same_url.fetched_url = c.url
-        WHERE c.record_type IN ('response', 'revisit') AND (c.status IN (304, 404, 410) OR (
-            c.status = 200
-            AND (c.content_type LIKE '%html%' OR coalesce(c.content_type, '') = '')))
-          AND (:portal IS NULL OR c.portal = :portal)
-          AND (:since IS NULL OR c.fetched_at >= :since)
-        ORDER BY c.id
-    """
     jobs = []
-    for row in store.db.execute(sql, {"portal": portal, "since": since}):
+    for row in store.article_captures(portal, since):
         capture_id, url, portal_id, fetched_at, run_id, status, warc_file, offset, extractor = row
         declaration = portals.get(portal_id)
         if declaration is None or warc_file is None or not declaration.is_article(url):

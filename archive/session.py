@@ -27,8 +27,8 @@ from scrapy.exceptions import CloseSpider
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
+from archive.db import Store, StoreError
 from archive.locks import LockedError, portal_lock
-from archive.store import Store, StoreError
 from archive.warc import Exchange, WarcFiles, warc_dir_for
 from archive.writer import BatchWriter
 from crawler.clock import iso_seconds

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from archive.store import Store
+from archive.db import Store
 
 FROZEN_DAYS = 60
 RECENT_RUNS = 5
@@ -44,27 +44,13 @@ class PortalStatus:
 def portal_statuses(
     store: Store, now: datetime, frozen_days: int = FROZEN_DAYS
 ) -> list[PortalStatus]:
-    crawled = store.db.execute("SELECT DISTINCT portal FROM runs WHERE command = 'crawl'")
-    portals = [row[0] for row in crawled]
-    return [_status(store, portal, now, frozen_days) for portal in sorted(portals)]
+    return [_status(store, portal, now, frozen_days) for portal in store.crawled_portals()]
 
 
 def _status(store: Store, portal: str, now: datetime, frozen_days: int) -> PortalStatus:
-    runs = list(
-        store.db.query(
-            "SELECT status, finished_at, pages, articles_new, stats FROM runs "
-            "WHERE portal = ? AND command = 'crawl' ORDER BY id DESC LIMIT ?",
-            [portal, RECENT_RUNS],
-        )
-    )
-    count, newest = store.db.execute(
-        "SELECT count(*), max(substr(published, 1, 10)) FROM articles WHERE portal = ?", [portal]
-    ).fetchone()
-    (last_ok,) = store.db.execute(
-        "SELECT max(finished_at) FROM runs WHERE portal = ? AND command = 'crawl' "
-        "AND status = 'finished'",
-        [portal],
-    ).fetchone()
+    runs = store.recent_crawls(portal, RECENT_RUNS)
+    count, newest = store.newest_day(portal)
+    last_ok = store.last_good_crawl(portal)
     last = runs[0]
     stats = json.loads(last["stats"] or "{}")
     pages = stats.get("response_received_count", 0) or 0

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from archive.store import Store
+from archive.db import Store
 from crawler.items import CaptureRef
 from pipelines.record import ArticleRecord
 

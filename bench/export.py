@@ -27,7 +27,7 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from archive.store import Store
+from archive.db import Store
 from bench.report import print_figures
 from pipelines.extraction.dates import VIETNAM
 from simulator.content import ArticleGenerator

@@ -22,7 +22,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-from archive.store import Store
+from archive.db import Store
 from archive.writer import BatchWriter
 from bench.extraction import FETCHED_AT, hanoi_pages
 from bench.report import print_figures

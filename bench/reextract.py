@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from archive.db import Store
 from archive.reextract import capture_jobs, reextract
-from archive.store import Store
 from archive.warc import warc_dir_for
 from bench.report import print_figures
 

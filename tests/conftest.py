@@ -1,6 +1,6 @@
 import pytest
 
-from archive.store import Store
+from archive.db import Store
 from pipelines.extraction import Article
 
 

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from archive.store import Store, StoreError
+from archive.db import Store, StoreError
 from crawler.portals import get_portal
 from tests.conftest import make_article
 
@@ -101,7 +101,7 @@ def test_full_disk_is_a_clear_error_and_keeps_what_was_stored(tmp_path):
 def test_an_archive_from_an_older_version_is_migrated(tmp_path):
     import sqlite_utils
 
-    from archive.migrations import MIGRATIONS
+    from archive.db.schema import MIGRATIONS
 
     path = tmp_path / "old.db"
     old = sqlite_utils.Database(path)

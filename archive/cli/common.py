@@ -12,8 +12,8 @@ from typing import Any
 import click
 
 from archive.api import ArchiveError
+from archive.db import Store, StoreError
 from archive.locks import LockedError
-from archive.store import Store, StoreError
 from crawler.portals import Portal, UnknownPortalError, get_portal
 
 EXIT_CRAWL_FAILED = 1  # also: every portal of a multi-portal crawl failed
@@ -78,3 +78,12 @@ def existing_store(db_path: str) -> Store:
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path} (crawl something first)")
     return open_store(db_path)
+
+
+def format_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    cells = [[str(row.get(c) if row.get(c) is not None else "-") for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in cells]
+    return "\n".join(line.rstrip() for line in lines)

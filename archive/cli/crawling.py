@@ -21,9 +21,8 @@ from archive.cli.common import (
     settings_option,
     user_errors,
 )
+from archive.db import Store
 from archive.runner import CrawlResult
-from archive.store import Store
-from archive.summary import newest_titles, portal_stats, sections
 from crawler.options import parse_setting_pairs
 
 DEMO_PORTAL = "hanoi-sotttt"
@@ -286,7 +285,7 @@ def _status_count(stats: dict[str, Any], codes: tuple[str, ...] | None) -> int:
 
 
 def _print_portal_summary(store: Store, portal_id: str, db_path: str) -> None:
-    row = next((r for r in portal_stats(store) if r["portal"] == portal_id), None)
+    row = next((r for r in store.portal_summaries() if r["portal"] == portal_id), None)
     if row is None or not row["articles"]:
         click.echo("\nNo articles stored.")
         return
@@ -294,10 +293,10 @@ def _print_portal_summary(store: Store, portal_id: str, db_path: str) -> None:
         f"\n{row['articles']} articles from {row['name']}, {row['oldest']} to {row['newest']}"
     )
     click.echo("\nArticles per section:")
-    for name, count in sections(store, portal_id):
+    for name, count in store.sections(portal_id):
         click.echo(f"  {count:6d}  {name}")
     click.echo("\nNewest articles:")
-    for day, title in newest_titles(store, portal_id):
+    for day, title in store.newest_titles(portal_id):
         click.echo(f"  {day}  {title}")
     click.echo(f"\nThe archive is {Path(db_path).resolve()}. Try:")
     click.echo(f"  portal-archive stats --db {db_path}")

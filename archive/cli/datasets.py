@@ -14,7 +14,7 @@ import click
 from archive.api import Archive
 from archive.cli import cli
 from archive.cli.common import db_option, existing_store, portal_named
-from archive.store import StoreError
+from archive.db import StoreError
 
 
 @cli.command()
@@ -159,13 +159,7 @@ def dedupe(db_path: str, threshold: float | None, show: int) -> None:
             f"{result.clusters} duplicate clusters holding {result.clustered_articles} articles, "
             f"{result.cross_portal} across portals, {result.exact} of identical text."
         )
-        for cluster_id, size, title, portals in store.db.execute(
-            "SELECT c.id, c.size, a.title, (SELECT group_concat(DISTINCT portal) FROM articles m "
-            "WHERE m.cluster_id = c.id) FROM clusters c "
-            "JOIN articles a ON a.url = c.representative "
-            "ORDER BY c.portals DESC, c.size DESC, c.id LIMIT ?",
-            [show],
-        ):
+        for cluster_id, size, title, portals in store.largest_clusters(show):
             click.echo(f"  cluster {cluster_id}: {size} articles ({portals}): {title}")
 
 

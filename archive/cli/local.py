@@ -10,8 +10,7 @@ from typing import Any
 import click
 
 from archive.cli import cli
-from archive.cli.common import EXIT_CRAWL_FAILED, portal_named
-from archive.summary import format_table
+from archive.cli.common import EXIT_CRAWL_FAILED, format_table, portal_named
 from crawler.clock import now_iso
 from crawler.portals import Portal
 from simulator.data import MissingDataError, mirror_root

@@ -10,8 +10,7 @@ from typing import Any
 import click
 
 from archive.cli import cli
-from archive.cli.common import db_option, existing_store
-from archive.summary import format_table, portal_stats
+from archive.cli.common import db_option, existing_store, format_table
 
 
 @cli.command()
@@ -39,7 +38,7 @@ def portals() -> None:
 def stats(db_path: str) -> None:
     """Per-portal article counts, date range and last run."""
     with existing_store(db_path) as store:
-        rows = portal_stats(store)
+        rows = store.portal_summaries()
         total = store.count_articles()
     if not rows:
         click.echo(f"{db_path}: empty archive")

@@ -221,7 +221,7 @@ def needs_migration(path: str) -> bool:
     import sqlite3
     from contextlib import closing
 
-    from archive.store import read_only_connection
+    from archive.db import read_only_connection
 
     try:
         with closing(read_only_connection(path)) as conn:

@@ -1,0 +1,20 @@
+"""The archive's database: the one place that holds its schema and its SQL.
+
+``Store`` is an archive database, opened; its queries are grouped by table in this package's
+modules (``articles``, ``captures``, ``runs``, ``clusters``, ``exports``), its schema in
+``schema`` (numbered migrations). Nothing outside this package writes SQL.
+"""
+
+from __future__ import annotations
+
+from archive.db.articles import ArticleQueries, SaveOutcome
+from archive.db.captures import CaptureQueries
+from archive.db.clusters import ClusterQueries
+from archive.db.connection import StoreError, read_only_connection
+from archive.db.runs import RunQueries
+
+__all__ = ["SaveOutcome", "Store", "StoreError", "read_only_connection"]
+
+
+class Store(ArticleQueries, CaptureQueries, RunQueries, ClusterQueries):
+    """An archive database at ``path`` (created, with its schema, on first use)."""
