@@ -1,13 +1,14 @@
 # The two commands a newcomer needs (see README.md):
 #   make demo   install, then crawl the bundled real portal offline into demo.db and summarise it
-#   make test   install, then run the linter and the whole test suite (what CI runs)
+#   make test   install, then run the linters, the type checker and the whole test suite (CI)
+#   make fast   the fast tier of the tests (no end-to-end crawls), under a minute
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test fast lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +22,11 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
+
+fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.throughput

@@ -23,14 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive.db import Store, StoreError
+from archive.db import Store
 from archive.locks import LockedError
 from archive.runner import CrawlResult, check_crawl, run_crawl
-from crawler.options import SettingError, parse_setting_pairs
-from crawler.portals import Portal, UnknownPortalError, get_portal
-from simulator.data import MissingDataError
+from crawler.errors import ArchiveError
+from crawler.options import parse_setting_pairs
+from crawler.portals import Portal, get_portal
 
-ArchiveError = (StoreError, SettingError, MissingDataError, LockedError, UnknownPortalError)
+__all__ = ["Archive", "ArchiveError", "CrawlResult"]
 
 
 class Archive:
@@ -143,7 +143,7 @@ class Archive:
         from archive.export import ExportOptions, export_dataset
 
         chosen = ExportOptions(out=Path(out), **options)
-        if self.path.exists() and needs_migration(self.path):
+        if self.path.exists() and needs_migration(str(self.path)):
             self.open().close()  # bring an older archive's schema up to date first
         return export_dataset(self.path, chosen, progress=progress, on_total=on_total)
 

@@ -63,7 +63,7 @@ class WarcCaptureMiddleware:
                 "url": url,
                 "fetched_from": response.url,
                 "status": response.status,
-                "content_type": response.headers.get(b"Content-Type", b"").decode("latin-1"),
+                "content_type": _header(response, b"Content-Type") or "",
                 "payload_digest": payload_digest(response.body),
                 "fetched_at": iso_seconds(fetched_at),
                 "redirect_url": (

@@ -13,8 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from crawler.errors import ArchiveError
 
-class LockedError(Exception):
+
+class LockedError(ArchiveError):
     """Another process is crawling this portal into this archive."""
 
 

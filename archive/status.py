@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from archive.db import Store
 
@@ -66,8 +67,8 @@ def _status(store: Store, portal: str, now: datetime, frozen_days: int) -> Porta
 
 
 def _fate(
-    last: dict[str, object],
-    stats: dict[str, object],
+    last: dict[str, Any],
+    stats: dict[str, Any],
     newest: str | None,
     now: datetime,
     frozen_days: int,

@@ -30,7 +30,7 @@ Page = tuple[str, bytes, dict[str, str], str]  # url, body, headers, expected te
 
 def hanoi_pages(sample: int | None) -> list[Page]:
     records = sorted(articles(), key=lambda r: r["article_id"])
-    pages = []
+    pages: list[Page] = []
     for record in records:
         expected = "\n".join(
             ([record["sapo"]] if record.get("sapo") else []) + record["body_paragraphs"]

@@ -10,15 +10,13 @@ new articles ≤ k + listing pages + a small constant) and a final JSON line.
 from __future__ import annotations
 
 import argparse
-import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
+from archive import Archive
 from bench.report import print_figures
 from simulator import DEFAULT_CLOCK, Simulator
 
@@ -26,22 +24,15 @@ PORTAL = "baohatinh"
 
 
 def crawl(sim: Simulator, db: Path) -> tuple[int, int, float]:
-    """(requests, new articles, seconds) of one crawl."""
+    """(requests, new articles, seconds) of one crawl, through the Python API (the first in
+    this process, the next ones in a child process: Scrapy's reactor runs once per process)."""
     started = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-m", "archive", "crawl", PORTAL, "--db", str(db)]
-        + ["--fetch-base", sim.base_url(PORTAL)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"crawl failed:\n{result.stdout}\n{result.stderr[-2000:]}")
-    with closing(sqlite3.connect(db)) as conn:
-        requests, new = conn.execute(
-            "SELECT requests, articles_new FROM runs ORDER BY id DESC LIMIT 1"
-        ).fetchone()
-    return requests, new, time.perf_counter() - started
+    result = Archive(db).crawl(PORTAL, fetch_base=sim.base_url(PORTAL), progress=False)
+    if not result.ok:
+        sys.exit(f"crawl failed: {result.finish_reason} {result.failure or ''}")
+    stats = result.stats
+    requests = stats.get("downloader/request_count", 0)
+    return requests, stats.get("archive/articles/new", 0), time.perf_counter() - started
 
 
 def main() -> None:

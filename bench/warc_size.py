@@ -20,6 +20,7 @@ import json
 import sqlite3
 import tempfile
 from pathlib import Path
+from typing import Literal
 
 from backports import zstd
 from warcio.archiveiterator import ArchiveIterator
@@ -72,7 +73,7 @@ def received_bytes(db: Path, files: list[Path]) -> int:
 def per_record_zstd(every: list[bytes], dictionary: zstd.ZstdDict | None = None) -> int:
     """Bytes of every record as its own zstd frame (one compressor reused: no new context each)."""
     compressor = zstd.ZstdCompressor(level=LEVEL, zstd_dict=dictionary)
-    frame = zstd.ZstdCompressor.FLUSH_FRAME
+    frame: Literal[2] = zstd.ZstdCompressor.FLUSH_FRAME
     return sum(len(compressor.compress(record, mode=frame)) for record in every)
 
 

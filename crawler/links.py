@@ -23,7 +23,6 @@ from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
 OFFSITE = ""  # a resolved link to another site
-_UNSEEN = object()
 _IGNORED = frozenset("." + extension for extension in IGNORED_EXTENSIONS)
 
 
@@ -59,8 +58,9 @@ class LinkReader:
                 key = (base, href, encoding)
             else:
                 key = (folder, href, encoding)
-            url = self._resolved.get(key, _UNSEEN)
-            if url is _UNSEEN:
+            if key in self._resolved:
+                url = self._resolved[key]
+            else:
                 url = self._resolve(key, base)
             if url is None:
                 continue

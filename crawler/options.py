@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings, Settings, default_settings
 
+from crawler.errors import ArchiveError
 from crawler.portals import Portal, UnknownPortalError, get_portal
 
 SETTINGS_MODULE = "crawler.settings"
@@ -31,7 +32,7 @@ RECHECK_CHOICES = ("due", "all")
 ARGUMENT_SETTINGS = {"ARCHIVE_DB_PATH": "--db", "ARCHIVE_PORTAL": "the PORTAL argument"}
 
 
-class SettingError(ValueError):
+class SettingError(ArchiveError, ValueError):
     """A setting the crawl cannot use; the message is meant for the user."""
 
 

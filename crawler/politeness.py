@@ -111,7 +111,7 @@ class RobotsPolicyMiddleware(RobotsTxtMiddleware):
 
     def _raise_delay(self, request: Request, seconds: float) -> None:
         assert self.crawler.engine is not None
-        spider = self.crawler.spider
+        spider: Any = self.crawler.spider  # Scrapy reads download_delay off the spider
         spider.download_delay = max(getattr(spider, "download_delay", 0) or 0, seconds)
         downloader = self.crawler.engine.downloader
         slot = downloader.slots.get(downloader.get_slot_key(request))

@@ -122,7 +122,7 @@ def resolve(function: str) -> Extractor:
         raise ValueError(f"cannot use {function!r} as the extraction function: {error}") from None
     if not callable(found):
         raise ValueError(f"{function!r} is not a function")
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _start_worker(portal: Any, function: str) -> None:

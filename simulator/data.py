@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from crawler.errors import ArchiveError
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV = "PORTAL_ARCHIVE_DATA"
 
 
-class MissingDataError(FileNotFoundError):
+class MissingDataError(ArchiveError, FileNotFoundError):
     """An offline mirror a portal needs is not where it should be."""
 
 

@@ -12,10 +12,11 @@ from datetime import date
 
 import pytest
 
-from simulator import DEFAULT_CLOCK, Simulator
+from simulator import DEFAULT_CLOCK, Fault, Simulator
 from tests.simcrawl import last_run_stats
 
 PORTAL = "honglinh"
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -80,12 +81,17 @@ def test_backfill_refuses_an_impossible_date_range(sim, tmp_path):
 def test_kill_9_then_resume_loses_nothing_and_stores_nothing_twice(sim, tmp_path):
     db = tmp_path / "a.db"
     command = backfill_command(sim, db, "2010-01-01")
+    # The walk is held at a listing page past the 120th article until the kill, so the backfill
+    # cannot have finished first, however fast the machine (pages are walked one after another).
+    held = sim.sites[PORTAL].page_size
+    stall = Fault(rf"Page={150 // held + 2}\b", "slow", delay=30, times=1)
+    sim.add_fault(PORTAL, stall)
     first = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         time.sleep(0.2)
         try:
-            if len(stored_keys(db)) >= 120:
+            if stall.hits and len(stored_keys(db)) >= 120:
                 break
         except sqlite3.OperationalError:
             pass  # not created yet

@@ -16,6 +16,8 @@ from tests.archives import copy_archive
 from tests.hanoi_mirror import articles, reachable_articles
 from tests.simcrawl import portal_archive
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 
 @pytest.fixture(scope="module")
 def full_crawl(tmp_path_factory):
@@ -85,8 +87,8 @@ def test_run_is_recorded_and_summary_printed(full_crawl):
     assert json.loads(stats)["archive/articles/new"] == new
 
 
-def test_second_crawl_adds_nothing(full_crawl):
-    db, _ = full_crawl
+def test_second_crawl_adds_nothing(full_crawl, tmp_path):
+    db = copy_archive(full_crawl[0], tmp_path / "hanoi.db")
     (before,) = rows(db, "SELECT count(*) FROM articles")[0]
     result = portal_archive("crawl", "hanoi-sotttt", "--db", str(db), "--limit", "300")
     assert result.returncode == 0, result.stderr[-3000:]

@@ -14,6 +14,8 @@ from simulator import DEFAULT_CLOCK, Fault, Simulator
 from simulator.families.daksong import CATEGORIES
 from tests.simcrawl import crawl, last_run_stats, stored
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 SEED_TITLES = {
     "hatinhcity": "Thành phố Hà Tĩnh giao ban bí thư",
     "honglinh": "Ban thường vụ Thị ủy tổ chức hội nghị Ban chấp hành Đảng bộ thị xã",

@@ -11,6 +11,8 @@ from simulator import DEFAULT_CLOCK, Simulator
 from tests.conftest import make_article
 from tests.simcrawl import crawl_ok
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 TOWN, PAPER = "hatinhcity", "baohatinh"
 PARAGRAPHS = [
     f"Đoạn {n}: Ủy ban nhân dân thành phố triển khai kế hoạch số {n}/KH-UBND về chuyển đổi số "

@@ -15,6 +15,8 @@ import pytest
 from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import crawl_ok, portal_archive
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 TOWN, PAPER = "hatinhcity", "baohatinh"
 
 

@@ -21,6 +21,7 @@ from tests.test_fixtures import CASES, load, norm
 FETCHED_AT = "2025-06-15T05:00:00+00:00"
 
 
+@pytest.mark.slow
 def test_quality_gate_on_scrapinghub_generic_news():
     pages = scrapinghub_pages()
     outputs = []

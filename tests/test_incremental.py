@@ -8,7 +8,10 @@ from datetime import timedelta
 import pytest
 
 from simulator import DEFAULT_CLOCK
+from tests.archives import copy_archive
 from tests.simcrawl import crawl, crawl_ok, steady_simulator
+
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
 
 PORTAL = "baohatinh"
 FIRST = DEFAULT_CLOCK - timedelta(days=60)
@@ -35,8 +38,9 @@ def first_crawl(sim, tmp_path_factory):
     return db, last_run(db)
 
 
-def test_a_second_crawl_of_an_unchanged_portal_costs_under_2_percent(sim, first_crawl):
-    db, (first_requests, first_new, _) = first_crawl
+def test_a_second_crawl_of_an_unchanged_portal_costs_under_2_percent(sim, first_crawl, tmp_path):
+    db = copy_archive(first_crawl[0], tmp_path / "archive.db")
+    first_requests, first_new, _ = first_crawl[1]
     assert first_new == len(sim.sites[PORTAL].visible(FIRST))
     sim.set_clock(FIRST)
     assert crawl(sim, PORTAL, db).returncode == 0
@@ -45,8 +49,8 @@ def test_a_second_crawl_of_an_unchanged_portal_costs_under_2_percent(sim, first_
     assert requests <= 0.02 * first_requests, (requests, first_requests)
 
 
-def test_k_new_articles_cost_k_requests_and_a_few_listing_pages(sim, first_crawl):
-    db = first_crawl[0]
+def test_k_new_articles_cost_k_requests_and_a_few_listing_pages(sim, first_crawl, tmp_path):
+    db = copy_archive(first_crawl[0], tmp_path / "archive.db")
     site = sim.sites[PORTAL]
     later = FIRST + timedelta(days=45)
     fresh = {a.id for a in site.visible(later)} - {a.id for a in site.visible(FIRST)}

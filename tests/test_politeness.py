@@ -11,6 +11,8 @@ from crawler.politeness import retry_after_seconds
 from simulator import DEFAULT_CLOCK, Fault, Simulator
 from tests.simcrawl import crawl, last_run_stats, stored
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 PORTAL = "thanhuy-backan"
 
 

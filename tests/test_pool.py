@@ -5,6 +5,8 @@ import sqlite3
 import time
 from concurrent.futures import wait
 
+import pytest
+
 from crawler.portals import get_portal
 from pipelines.extraction import NotAnArticle, extract_article
 from pipelines.pool import ExtractionPool, WorkerFailure
@@ -80,6 +82,7 @@ def test_a_hang_a_crash_and_an_exception_cost_only_their_page():
         pool.close()
 
 
+@pytest.mark.slow
 def test_a_crawl_records_pages_that_hang_crash_or_raise_and_goes_on(tmp_path):
     portal = get_portal("hatinhcity")
     db = tmp_path / "faults.db"

@@ -11,6 +11,8 @@ from simulator import DEFAULT_CLOCK, Simulator
 from tests.archives import copy_archive
 from tests.simcrawl import crawl, last_run_stats
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 PORTAL = "baohatinh"
 EDIT_NOTE = "Cập nhật: số liệu trong bài đã được điều chỉnh"
 

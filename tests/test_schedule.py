@@ -12,6 +12,8 @@ from archive.locks import LockedError, portal_lock
 from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import portal_archive
 
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
+
 
 def closed_port_url():
     with socket.socket() as sock:

@@ -13,6 +13,7 @@ from scrapy.http import TextResponse, XmlResponse
 from crawler.items import ListedLastmod
 from simulator import DEFAULT_CLOCK
 from simulator.families.baohatinh import XML_BOMB
+from tests.archives import copy_archive
 from tests.simcrawl import crawl, crawl_ok, last_run_stats, steady_simulator
 from tests.spiders import make_spider
 
@@ -135,11 +136,19 @@ def sim():
 
 
 @pytest.fixture(scope="module")
-def archive(sim, tmp_path_factory):
+def first_archive(sim, tmp_path_factory):
     db = tmp_path_factory.mktemp("sitemaps") / "archive.db"
     sim.set_clock(FIRST)
     crawl_ok(sim, PORTAL, db)
     return db
+
+
+@pytest.fixture
+def archive(sim, first_archive, tmp_path):
+    """A copy of the first crawl's archive, and the site as it was then: each test its own."""
+    sim.set_clock(FIRST)
+    sim.sites[PORTAL].edits.clear()
+    return copy_archive(first_archive, tmp_path / "archive.db")
 
 
 def count(db, sql):
@@ -147,6 +156,7 @@ def count(db, sql):
         return conn.execute(sql).fetchone()[0]
 
 
+@pytest.mark.slow
 def test_first_crawl_records_every_stamp_and_a_recrawl_skips_unchanged_sitemaps(sim, archive):
     stats = last_run_stats(archive)
     assert stats["portal/sitemap/sitemapindex"] == 1
@@ -165,6 +175,7 @@ def test_first_crawl_records_every_stamp_and_a_recrawl_skips_unchanged_sitemaps(
     assert stats.get("archive/articles/new", 0) == stats.get("archive/articles/updated", 0) == 0
 
 
+@pytest.mark.slow
 def test_an_edit_is_refetched_because_its_lastmod_changed(sim, archive):
     site = sim.sites[PORTAL]
     edited = site.visible(FIRST)[40]  # deep in its section: listings will not show it again
@@ -184,6 +195,7 @@ def test_an_edit_is_refetched_because_its_lastmod_changed(sim, archive):
     assert "portal/article/lastmod_changed" not in last_run_stats(archive)
 
 
+@pytest.mark.slow
 def test_an_archive_made_before_sitemaps_were_read_notes_stamps_without_refetching(sim, archive):
     with closing(sqlite3.connect(archive)) as conn, conn:
         conn.execute("DELETE FROM listed_lastmods")

@@ -7,21 +7,27 @@ import pytest
 
 from pipelines.extraction.dates import VIETNAM
 from simulator import DEFAULT_CLOCK, Simulator
+from tests.archives import copy_archive
 from tests.simcrawl import portal_archive
+
+pytestmark = pytest.mark.slow  # end-to-end: crawls in a subprocess
 
 SITES = ["honglinh", "daksong", "hatinhcity", "baohatinh"]
 AFTER = datetime(2025, 9, 15, tzinfo=VIETNAM)
 
 
 @pytest.fixture(scope="module")
-def archive_db(tmp_path_factory):
-    return tmp_path_factory.mktemp("status") / "a.db"
-
-
-@pytest.fixture(scope="module")
 def sim():
     with Simulator(seed=6, articles=25, only=SITES) as simulator:
         yield simulator
+
+
+@pytest.fixture(scope="module")
+def before_reform(sim, tmp_path_factory):
+    """An archive of every site crawled before the reform (tests copy it, never change it)."""
+    db = tmp_path_factory.mktemp("status") / "a.db"
+    sim.set_clock(DEFAULT_CLOCK)
+    return db, crawl_all(sim, db)
 
 
 def crawl_all(sim, db):
@@ -34,16 +40,16 @@ def fates(output):
     return {row[0]: row[1] for row in rows if row[0] in SITES}
 
 
-def test_every_portal_alive_before_the_reform(sim, archive_db):
-    sim.set_clock(DEFAULT_CLOCK)
-    crawled = crawl_all(sim, archive_db)
+def test_every_portal_alive_before_the_reform(before_reform):
+    archive_db, crawled = before_reform
     assert crawled.returncode == 0, crawled.stdout + crawled.stderr
     result = portal_archive("status", "--db", str(archive_db), "--now", "2025-06-15")
     assert result.returncode == 0, result.stdout
     assert fates(result.stdout) == dict.fromkeys(SITES, "alive")
 
 
-def test_fates_after_the_reform(sim, archive_db):
+def test_fates_after_the_reform(sim, before_reform, tmp_path):
+    archive_db = copy_archive(before_reform[0], tmp_path / "a.db")
     sim.set_clock(AFTER)
     crawled = crawl_all(sim, archive_db)
     assert crawled.returncode == 3  # some portals failed: the dark one

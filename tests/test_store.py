@@ -15,7 +15,7 @@ def test_save_is_idempotent_and_detects_changes(store):
     assert store.save_article(article) == "unchanged"
     edited = make_article(text=article.text + "\nĐoạn bổ sung.", fetched_at="2023-02-01T00:00:00Z")
     assert store.save_article(edited) == "updated"
-    row = store.db["articles"].get(article.url)
+    row = store.db.table("articles").get(article.url)
     assert row["text"].endswith("Đoạn bổ sung.")
     assert row["first_seen"] == article.fetched_at
     assert row["last_seen"] == "2023-02-01T00:00:00Z"
@@ -27,7 +27,7 @@ def test_same_article_under_another_section_is_stored_once(store):
     other_section = make_article(url=first.url.replace("/pages/", "/tin-tuc/pages/"))
     assert store.save_article(first) == "new"
     assert store.save_article(other_section) == "unchanged"
-    assert [r["url"] for r in store.db["articles"].rows] == [first.url]
+    assert [r["url"] for r in store.db.table("articles").rows] == [first.url]
 
 
 def test_full_text_search_with_and_without_diacritics(store):
@@ -44,7 +44,7 @@ def test_database_is_in_wal_mode_with_sources_and_runs(store):
     store.finish_run(run_id, "finished", {"archive/articles/new": 3, "downloader/request_count": 9})
     run = store.run(run_id)
     assert (run["status"], run["articles_new"], run["requests"]) == ("finished", 3, 9)
-    assert store.db["sources"].get("hanoi-sotttt")["province"] == "Hà Nội"
+    assert store.db.table("sources").get("hanoi-sotttt")["province"] == "Hà Nội"
 
 
 def test_reopening_keeps_schema_and_rows(tmp_path):
@@ -111,7 +111,10 @@ def test_an_archive_from_an_older_version_is_migrated(tmp_path):
     with Store(path) as store:
         assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.save_article(make_article(author_unit="Văn phòng Thành ủy")) == "new"
-        assert store.db["articles"].get(make_article().url)["author_unit"] == "Văn phòng Thành ủy"
+        assert (
+            store.db.table("articles").get(make_article().url)["author_unit"]
+            == "Văn phòng Thành ủy"
+        )
 
 
 def test_recheck_targets_follow_the_revisit_policy(store):

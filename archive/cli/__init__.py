@@ -17,7 +17,13 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="portal-archive")
+    from crawler.errors import ArchiveError
+
+    try:
+        cli(prog_name="portal-archive")
+    except ArchiveError as error:  # one a command did not turn into its own message
+        click.echo(f"Error: {error}", err=True)
+        raise SystemExit(1) from None
 
 
 from archive.cli import crawling, datasets, local, reading  # noqa: E402, F401  (registers commands)

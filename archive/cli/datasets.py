@@ -229,7 +229,7 @@ def reextract(
                 store.finish_run(run_id, "failed", {})
                 raise click.ClickException(str(error)) from None
         elapsed = time.monotonic() - started
-        stats = {f"archive/articles/{k}": v for k, v in result.outcomes.items()}
+        stats: dict[str, float] = {f"archive/articles/{k}": v for k, v in result.outcomes.items()}
         stats.update({"archive/not_article": result.not_articles, "elapsed_seconds": elapsed})
         stats["archive/extract/failed"] = len(result.failures)
         store.finish_run(run_id, "finished", stats)
@@ -238,5 +238,5 @@ def reextract(
         f"Re-extracted {result.captures} captures in {elapsed:.1f} s with {jobs} process(es): "
         f"{counts}; {result.not_articles} not articles; {len(result.failures)} failed."
     )
-    for url, error in result.failures[:10]:
-        click.echo(f"  failed: {url}: {error}", err=True)
+    for url, reason in result.failures[:10]:
+        click.echo(f"  failed: {url}: {reason}", err=True)

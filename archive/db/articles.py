@@ -4,7 +4,7 @@ what is due a revisit, reading and full-text search, and the per-portal summarie
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 from archive.db.connection import Database, _Rows
@@ -42,7 +42,7 @@ class ArticleQueries(Database):
         return outcome
 
     def save_articles(
-        self, batch: list[tuple[Article | ArticleRecord, int | None, int | None]]
+        self, batch: Sequence[tuple[Article | ArticleRecord, int | None, int | None]]
     ) -> list[SaveOutcome]:
         """``save_article`` for many (article or its row, run_id, capture_id), one transaction."""
 
@@ -106,7 +106,7 @@ class ArticleQueries(Database):
             return "older"
         if row[1] == record["content_hash"]:
             return "unchanged"
-        self.db["article_revisions"].update(
+        self.db.table("article_revisions").update(
             row[0], {name: record[name] for name in REVISION_FIELDS if name != "capture_id"}
         )
         return "reextracted"

@@ -27,11 +27,12 @@ from tenacity import (
 )
 
 from archive.db.schema import migrate
+from crawler.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
 
 
-class StoreError(Exception):
+class StoreError(ArchiveError):
     """The archive cannot be opened or written; the message is meant for the user."""
 
 

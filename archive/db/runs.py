@@ -28,7 +28,7 @@ class RunQueries(Database):
             "language": portal.language,
             "updated_at": now_iso(),
         }
-        self._write(lambda: self.db["sources"].upsert(record, pk="id"))
+        self._write(lambda: self.db.table("sources").upsert(record, pk="id"))
 
     def start_run(self, portal: str, command: str) -> int:
         record = {
@@ -39,7 +39,7 @@ class RunQueries(Database):
         }
 
         def insert() -> int:
-            return int(self.db["runs"].insert(record).last_pk)
+            return int(self.db.table("runs").insert(record).last_rowid or 0)
 
         run_id: int = self._write(insert)
         return run_id
@@ -60,10 +60,10 @@ class RunQueries(Database):
             **counts,
             "stats": json.dumps(jsonable(stats), ensure_ascii=False, sort_keys=True),
         }
-        self._write(lambda: self.db["runs"].update(run_id, record))
+        self._write(lambda: self.db.table("runs").update(run_id, record))
 
     def run(self, run_id: int) -> dict[str, Any]:
-        return dict(self.db["runs"].get(run_id))
+        return dict(self.db.table("runs").get(run_id))
 
     def portal_summaries(self) -> list[dict[str, Any]]:
         """Per portal: articles, date range, last run."""

@@ -14,7 +14,7 @@ Migration = Callable[[sqlite_utils.Database], None]
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {
             "id": str,
             "name": str,
@@ -28,7 +28,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "url": str,
             "portal": str,
@@ -56,11 +56,11 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         "CREATE UNIQUE INDEX idx_articles_portal_key ON articles (portal, article_key) "
         "WHERE article_key IS NOT NULL"
     )
-    db["articles"].create_index(["portal", "published"])
-    db["articles"].enable_fts(
+    db.table("articles").create_index(["portal", "published"])
+    db.table("articles").enable_fts(
         ["title", "lead", "text"], create_triggers=True, tokenize="unicode61 remove_diacritics 2"
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "portal": str,
@@ -82,12 +82,12 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 
 def _m002_byline_unit_and_tags(db: sqlite_utils.Database) -> None:
-    db["articles"].add_column("author_unit", str)
-    db["articles"].add_column("tags", str)  # JSON list
+    db.table("articles").add_column("author_unit", str)
+    db.table("articles").add_column("tags", str)  # JSON list
 
 
 def _m003_captures(db: sqlite_utils.Database) -> None:
-    db["captures"].create(
+    db.table("captures").create(
         {
             "id": int,
             "url": str,  # under the portal's real origin, as articles are
@@ -105,19 +105,19 @@ def _m003_captures(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["captures"].create_index(["url", "payload_digest"])
-    db["captures"].create_index(["portal", "fetched_at"])
+    db.table("captures").create_index(["url", "payload_digest"])
+    db.table("captures").create_index(["portal", "fetched_at"])
 
 
 def _m004_revisions_removals_duplicates(db: sqlite_utils.Database) -> None:
-    articles = db["articles"]
+    articles = db.table("articles")
     articles.add_column("capture_id", int)  # the captures row the current version came from
     articles.add_column("text_hash", str)  # normalised text, for exact duplicates
     articles.add_column("removed_at", str)  # when the site answered 404/410 for it
     articles.add_column("removed_status", int)
     articles.add_column("cluster_id", int)  # near-duplicate cluster, if it has any duplicate
     articles.create_index(["text_hash"])
-    db["article_revisions"].create(
+    db.table("article_revisions").create(
         {
             "id": int,
             "article_url": str,
@@ -139,24 +139,24 @@ def _m004_revisions_removals_duplicates(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["article_revisions"].create_index(["article_url", "fetched_at"])
-    captures = db["captures"]
+    db.table("article_revisions").create_index(["article_url", "fetched_at"])
+    captures = db.table("captures")
     captures.add_column("redirect_url", str)  # Location of a 3xx, under the real origin
     captures.add_column("error", str)  # a fetch that got no response: what went wrong
-    db["signatures"].create({"url": str, "text_hash": str, "minhash": bytes}, pk="url")
-    db["clusters"].create(
+    db.table("signatures").create({"url": str, "text_hash": str, "minhash": bytes}, pk="url")
+    db.table("clusters").create(
         {"id": int, "representative": str, "size": int, "portals": int, "exact": int}, pk="id"
     )
 
 
 def _m005_validators(db: sqlite_utils.Database) -> None:
-    db["captures"].add_column("etag", str)  # for conditional re-fetches (If-None-Match)
-    db["captures"].add_column("last_modified", str)  # (If-Modified-Since)
+    db.table("captures").add_column("etag", str)  # for conditional re-fetches (If-None-Match)
+    db.table("captures").add_column("last_modified", str)  # (If-Modified-Since)
 
 
 def _m006_listed_lastmods(db: sqlite_utils.Database) -> None:
     # Crawl state, not article data: what each portal's sitemaps last said of a page.
-    db["listed_lastmods"].create(
+    db.table("listed_lastmods").create(
         {"portal": str, "identity": str, "lastmod": str}, pk=("portal", "identity")
     )
 
@@ -165,7 +165,7 @@ def _m007_word_count(db: sqlite_utils.Database) -> None:
     # Words of the text as duplicate detection counts them: exports filter and report on it.
     from pipelines.record import normalised_words
 
-    db["articles"].add_column("word_count", int)
+    db.table("articles").add_column("word_count", int)
     db.conn.create_function(
         "portal_archive_word_count", 1, lambda text: len(normalised_words(text or ""))
     )
@@ -174,7 +174,7 @@ def _m007_word_count(db: sqlite_utils.Database) -> None:
 
 def _m008_extraction_failures(db: sqlite_utils.Database) -> None:
     # Pages whose extraction raised, hung or killed its worker: the crawl went on without them.
-    db["extraction_failures"].create(
+    db.table("extraction_failures").create(
         {
             "id": int,
             "portal": str,
@@ -186,7 +186,7 @@ def _m008_extraction_failures(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["extraction_failures"].create_index(["portal", "url"])
+    db.table("extraction_failures").create_index(["portal", "url"])
 
 
 MIGRATIONS: list[Migration] = [

@@ -10,13 +10,14 @@ from pathlib import Path
 
 from archive.db import exports
 from archive.export.fields import FIELDS
+from crawler.errors import ArchiveError
 
 FORMATS = ("jsonl", "csv", "parquet")
 COMPRESSIONS = ("none", "gz", "zst")
 DEDUPE_MODES = ("none", "exact", "near")
 
 
-class ExportError(Exception):
+class ExportError(ArchiveError):
     """The export cannot be made as asked; the message is meant for the user."""
 
 

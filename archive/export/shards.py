@@ -48,15 +48,15 @@ def _open_text(path: Path, compress: str) -> tuple[IO[str], IO[bytes]]:
         compressed = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)  # type: ignore[assignment]
     elif compress == "zst":
         compressed = _zstd_open(raw)
-    return io.TextIOWrapper(compressed, encoding="utf-8", newline=""), raw  # type: ignore[arg-type]
+    return io.TextIOWrapper(compressed, encoding="utf-8", newline=""), raw
 
 
 def _zstd_open(raw: IO[bytes]) -> IO[bytes]:
     try:
         from compression import zstd  # type: ignore[import-not-found]  # Python 3.14
     except ImportError:
-        from backports import zstd  # type: ignore[no-redef]
-    return zstd.ZstdFile(raw, "wb")  # type: ignore[no-any-return]
+        from backports import zstd
+    return zstd.ZstdFile(raw, "wb")
 
 
 class _TextShard(ShardWriter):

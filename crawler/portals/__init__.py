@@ -11,6 +11,7 @@ import pkgutil
 from functools import cache
 from urllib.parse import urlsplit
 
+from crawler.errors import ArchiveError
 from crawler.portals._base import Layout, Portal, Revisit, Selectors
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-class UnknownPortalError(KeyError):
+class UnknownPortalError(ArchiveError, KeyError):
     """Raised for a portal id that no declaration defines."""
 
     def __str__(self) -> str:

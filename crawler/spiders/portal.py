@@ -31,7 +31,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget
-from crawler.items import GonePage, RawPage, UnchangedPage, capture_of
+from crawler.items import GonePage, ListedLastmod, RawPage, UnchangedPage, capture_of
 from crawler.links import LinkReader
 from crawler.listing import listing_dates
 from crawler.options import CrawlOptions
@@ -139,7 +139,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
 
     def parse(
         self, response: Response, **kwargs: Any
-    ) -> Iterator[RawPage | UnchangedPage | scrapy.Request]:
+    ) -> Iterator[RawPage | UnchangedPage | ListedLastmod | scrapy.Request]:
         if response.status == 304:
             self._count("portal/article/not_modified")
             yield UnchangedPage(
@@ -153,7 +153,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
             self._count("portal/response/not_html")
             return
         if self.portal.is_article(response.url):
-            self.alternates.pop(response.meta.get("article_key"), None)
+            self.alternates.pop(response.meta.get("article_key") or "", None)
             yield RawPage(
                 portal=self.portal.id,
                 url=rebase(response.url, self.portal.origin),
@@ -335,18 +335,19 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         self.articles_requested -= 1
         self.failed_urls.add(request.url)
-        if failure.check(HttpError):
-            status = failure.value.response.status
+        error = failure.value
+        if isinstance(error, HttpError):
+            status = error.response.status
             self._count(f"portal/article/http_{status}")
             if status in GONE_STATUSES:
                 yield GonePage(
                     self.portal.id,
                     rebase(request.url, self.portal.origin),
                     status,
-                    capture_of(failure.value.response).fetched_at,
+                    capture_of(error.response).fetched_at,
                 )
         else:
-            self._count(f"portal/article/failed/{failure.type.__name__}")
+            self._count(f"portal/article/failed/{type(error).__name__}")
         key = request.meta.get("article_key")
         if key is None:
             return

@@ -70,7 +70,9 @@ class SitemapReading:
                 yield from self._listed_article(url, lastmod)
         yield from self._lastmod_acted_on(response)
 
-    def parse_feed(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
+    def parse_feed(
+        self, response: Response, **kwargs: Any
+    ) -> Iterator[scrapy.Request | ListedLastmod]:
         """An RSS or Atom feed: its new articles (feeds say nothing reliable of edits)."""
         links = feed_links(response.body)
         self._count("portal/feed/read" if links is not None else "portal/feed/invalid")

@@ -283,6 +283,17 @@ def _without_layout_tables(html: str) -> str:
     return lxml.html.tostring(doc, encoding="unicode")
 
 
+def _trafilatura(html: str, url: str, favor_precision: bool = False) -> str:
+    text = trafilatura.extract(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        favor_precision=favor_precision,
+    )
+    return text or ""
+
+
 def _trafilatura_lines(html: str, url: str) -> list[str]:
     """trafilatura in precision mode, unless that loses most of a short page.
 
@@ -290,11 +301,10 @@ def _trafilatura_lines(html: str, url: str) -> list[str]:
     short pages it drops half the article; there the default mode's text is taken instead
     (0.969 with this rule). The second run happens on short outputs only, so it costs little.
     """
-    options = {"url": url, "include_comments": False, "include_tables": True}
     # The HTML string, not our tree: trafilatura's own parsing scores better (0.970 vs 0.967).
-    text = trafilatura.extract(html, favor_precision=True, **options) or ""
+    text = _trafilatura(html, url, favor_precision=True)
     if len(text) < SHORT_TEXT:
-        default = trafilatura.extract(html, **options) or ""
+        default = _trafilatura(html, url)
         if len(text) < len(default) / 2:
             text = default
     return [clean_line(line) for line in text.splitlines() if line.strip()]
@@ -350,7 +360,8 @@ def _url_date(url: str) -> datetime | None:
     match = _URL_DATE.search(url)
     if match:
         try:
-            return datetime(*(int(g) for g in match.groups()), tzinfo=VIETNAM)
+            year, month, day = (int(g) for g in match.groups())
+            return datetime(year, month, day, tzinfo=VIETNAM)
         except ValueError:
             pass
     return None
