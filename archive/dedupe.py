@@ -18,13 +18,12 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from archive.db import Store
+from archive.db.clusters import NEAR_MIN_WORDS, NEAR_THRESHOLD
 from pipelines.record import normalised_words
 
 NUM_PERM = 128
 SCHEME = "affine32"  # datasketch's hashing scheme; stored signatures are its uint32 values
 SHINGLE = 5  # words
-THRESHOLD = 0.6  # estimated Jaccard of shingle sets; 5 paragraphs against 4 of them is ~0.75
-MIN_WORDS = 40  # shorter texts (notices, a file link) look alike without being the same
 LEVELS = {"province": 0, "city": 1, "town": 1, "district": 2, "commune": 3, "department": 1}
 
 
@@ -58,13 +57,13 @@ def _from_bytes(blob: bytes) -> MinHash:
 
 def dedupe(store: Store, threshold: float | None = None) -> DedupeResult:
     """Recompute the duplicate clusters of the whole archive."""
-    threshold = threshold or THRESHOLD
+    threshold = threshold or NEAR_THRESHOLD
     rows = store.texts_to_compare()
     members: dict[str, tuple[str, str, str | None, int]] = {}  # url -> portal, hash, date, level
     minhashes: dict[str, MinHash] = {}
     fresh: list[dict[str, Any]] = []
     for url, portal, text_hash, lead, text, signed_hash, blob, published, level in rows:
-        if len(normalised_words(text or "")) < MIN_WORDS:
+        if len(normalised_words(text or "")) < NEAR_MIN_WORDS:
             continue
         body = f"{lead or ''}\n{text or ''}"
         members[url] = (portal, text_hash, published, LEVELS.get(level or "", 9))

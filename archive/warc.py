@@ -29,6 +29,8 @@ from pathlib import Path
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.urls import path_and_query
+
 DEFAULT_MAX_BYTES = 1024**3  # rotate at 1 GiB
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
 TAIL_WINDOWS = (64 * 1024, 8 * 1024**2, 128 * 1024**2)  # how far back a last member is sought
@@ -111,7 +113,7 @@ class WarcFiles:
             payload=io.BytesIO(b""),
             length=0,
             http_headers=StatusAndHeaders(
-                f"{exchange.method} {_path(exchange.target_uri)} HTTP/1.1",
+                f"{exchange.method} {_request_target(exchange.target_uri)} HTTP/1.1",
                 exchange.request_headers,
                 is_http_request=True,
             ),
@@ -213,8 +215,7 @@ def payload_digest(body: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
 
 
-def _path(uri: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(uri)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+def _request_target(uri: str) -> str:
+    """The request line's target: path and query, ``/`` for an empty path."""
+    target = path_and_query(uri)
+    return target if target.startswith("/") else "/" + target

@@ -1,7 +1,8 @@
 """Progress lines on stderr while a crawl runs, so long crawls show they are alive.
 
-Reads ARCHIVE_PROGRESS_INTERVAL (seconds; 0 disables) and ARCHIVE_BACKFILL_SINCE: a backfill's
-line tells how far back it has come and, from the pace so far, when it should reach --since.
+Options read (crawler.options): ARCHIVE_PROGRESS_INTERVAL (seconds; 0 disables) and
+ARCHIVE_BACKFILL_SINCE: a backfill's line tells how far back it has come and, from the pace so
+far, when it should reach --since.
 """
 
 from __future__ import annotations
@@ -15,25 +16,26 @@ from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.options import CrawlOptions
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
 class Progress:
-    def __init__(self, crawler: Crawler, interval: float) -> None:
+    def __init__(self, crawler: Crawler, interval: float, since: date | None) -> None:
         self.crawler = crawler
         self.interval = interval
-        since = crawler.settings.get("ARCHIVE_BACKFILL_SINCE")
-        self.since = date.fromisoformat(since) if since else None
+        self.since = since
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("ARCHIVE_PROGRESS_INTERVAL")
-        if interval <= 0:
+        options = CrawlOptions.from_settings(crawler.settings)
+        if options.progress_interval <= 0:
             raise NotConfigured
-        extension = cls(crawler, interval)
+        extension = cls(crawler, options.progress_interval, options.since)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension

@@ -19,6 +19,13 @@ MAX_PATH_SEGMENTS = 20  # Heritrix's TooManyPathSegments default
 MAX_URL_LENGTH = 2048
 
 
+def path_and_query(url: str) -> str:
+    """The part of ``url`` a portal's URL patterns match and a request line names: its path and
+    query (``/a/b.aspx?Page=2``)."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def canonical_url(url: str) -> str:
     """The form under which a URL is stored: sorted query, no fragment, no trackers."""
     parts = urlsplit(url)

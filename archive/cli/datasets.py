@@ -15,6 +15,8 @@ from archive.api import Archive
 from archive.cli import cli
 from archive.cli.common import db_option, existing_store, portal_named
 from archive.db import StoreError
+from archive.db.clusters import NEAR_THRESHOLD
+from archive.export.options import SHARD_ROWS
 
 
 @cli.command()
@@ -59,7 +61,7 @@ from archive.db import StoreError
 @click.option(
     "--shard-rows",
     type=click.IntRange(min=1),
-    default=250_000,
+    default=SHARD_ROWS,
     show_default=True,
     help="Rows per data file.",
 )
@@ -138,7 +140,7 @@ def export(
     "--threshold",
     type=click.FloatRange(0.1, 1.0),
     help="Estimated Jaccard similarity of word 5-shingles from which two texts are near "
-    "duplicates (default 0.6: one paragraph of five dropped still matches).",
+    f"duplicates (default {NEAR_THRESHOLD}: one paragraph of five dropped still matches).",
 )
 @click.option("--show", type=click.IntRange(min=0), default=5, show_default=True)
 def dedupe(db_path: str, threshold: float | None, show: int) -> None:

@@ -11,6 +11,7 @@ import click
 
 from archive.cli import cli
 from archive.cli.common import db_option, existing_store, format_table
+from archive.status import FROZEN_DAYS
 
 
 @cli.command()
@@ -58,7 +59,7 @@ def stats(db_path: str) -> None:
 @click.option(
     "--frozen-days",
     type=click.IntRange(min=1),
-    default=60,
+    default=FROZEN_DAYS,
     show_default=True,
     help="A site whose newest article is older than this is frozen.",
 )

@@ -7,6 +7,13 @@ from typing import Any
 
 from archive.db.connection import Database
 
+# Texts shorter than this many words are not signed or compared: notices and file links look
+# alike without being the same. The export counts what the last dedupe left out with it.
+NEAR_MIN_WORDS = 40
+# Estimated Jaccard similarity of word 5-shingle sets from which two texts are near duplicates:
+# five paragraphs against four of them is about 0.75.
+NEAR_THRESHOLD = 0.6
+
 
 class ClusterQueries(Database):
     def texts_to_compare(self) -> list[tuple[Any, ...]]:

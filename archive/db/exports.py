@@ -18,9 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from archive.db.clusters import NEAR_MIN_WORDS
 from archive.db.connection import StoreError, read_only_connection
-
-NEAR_MIN_WORDS = 40  # archive.dedupe.MIN_WORDS: shorter texts are not compared
 
 # Each exported field, as the expression selecting it (a: articles, s: sources, c: captures).
 COLUMN_SQL = {

@@ -15,6 +15,7 @@ from crawler.errors import ArchiveError
 FORMATS = ("jsonl", "csv", "parquet")
 COMPRESSIONS = ("none", "gz", "zst")
 DEDUPE_MODES = ("none", "exact", "near")
+SHARD_ROWS = 250_000  # rows per data file
 
 
 class ExportError(ArchiveError):
@@ -35,7 +36,7 @@ class ExportOptions:
     dedupe: str = "none"
     fields: tuple[str, ...] = tuple(f.name for f in FIELDS)
     overwrite: bool = False
-    shard_rows: int = 250_000
+    shard_rows: int = SHARD_ROWS
     row_group_rows: int = 4_000  # about 25 MB of text per Parquet row group
 
     def selection(self) -> exports.Selection:

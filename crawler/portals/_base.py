@@ -17,6 +17,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from crawler.clock import VIETNAM
+from crawler.urls import path_and_query
 
 
 @dataclass(frozen=True)
@@ -171,8 +172,3 @@ class Portal:
             return None
         match = self._article_id_re.search(path_and_query(url))
         return match.group("id") if match else None
-
-
-def path_and_query(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
