@@ -27,7 +27,7 @@ from archive.db import Store
 from archive.locks import LockedError
 from archive.runner import CrawlResult, check_crawl, run_crawl
 from crawler.errors import ArchiveError
-from crawler.options import parse_setting_pairs
+from crawler.options import check_setting_names, parse_setting_pairs
 from crawler.portals import Portal, get_portal
 
 __all__ = ["Archive", "ArchiveError", "CrawlResult"]
@@ -100,6 +100,7 @@ class Archive:
         declared = portal if isinstance(portal, Portal) else get_portal(portal)
         if isinstance(settings, list | tuple):
             settings = parse_setting_pairs(settings)
+        check_setting_names(settings or {})
         overrides = {**overrides, **(settings or {})}
         check_crawl(declared, str(self.path), fetch_base, overrides)
         self.open().close()  # an unusable path fails here, before any fetching

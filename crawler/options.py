@@ -59,21 +59,28 @@ def parse_setting_pairs(pairs: Iterable[str]) -> dict[str, Any]:
     """``NAME=VALUE`` pairs (``-s``) as settings: the name must be a Scrapy setting or one of
     ours, and the value is read as the type of the setting's default (bool, int, float)."""
     defaults = project_settings()
-    known = known_setting_names()
     overrides: dict[str, Any] = {}
     for pair in pairs:
         name, separator, value = pair.partition("=")
         name = name.strip()
         if not separator or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
             raise SettingError(f"-s takes NAME=VALUE with an upper-case setting name, not {pair!r}")
+        overrides[name] = _typed(name, value, defaults.get(name))
+    check_setting_names(overrides)
+    return overrides
+
+
+def check_setting_names(overrides: dict[str, Any]) -> None:
+    """Each name must be a Scrapy setting or one of ours, and not one the command's arguments
+    give (the database, the portal)."""
+    known = known_setting_names()
+    for name in overrides:
         if name in ARGUMENT_SETTINGS:
             raise SettingError(f"-s {name}: give it with {ARGUMENT_SETTINGS[name]} instead")
         if name not in known:
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             raise SettingError(f"-s {name}: no such setting{hint}")
-        overrides[name] = _typed(name, value, defaults.get(name))
-    return overrides
 
 
 def _typed(name: str, value: str, default: Any) -> Any:

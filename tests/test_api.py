@@ -48,6 +48,8 @@ def test_mistakes_are_archive_errors_before_anything_is_fetched(tmp_path):
         news.crawl("nowhere")
     with pytest.raises(SettingError, match="no such setting"):
         news.crawl("honglinh", settings=["DOWNLOAD_DELAYY=1"])
+    with pytest.raises(SettingError, match="give it with --db"):
+        news.crawl("honglinh", settings={"ARCHIVE_DB_PATH": str(tmp_path / "b.db")})
     with pytest.raises(SettingError, match="is not a day"):
         news.backfill("honglinh", "yesterday")
     assert issubclass(LockedError, ArchiveError) and issubclass(SettingError, ArchiveError)

@@ -20,7 +20,7 @@ from archive.export.options import SHARD_ROWS
 
 
 @cli.command()
-@db_option()
+@db_option(created=False)
 @click.option(
     "--out",
     required=True,
@@ -135,7 +135,7 @@ def export(
 
 
 @cli.command()
-@db_option()
+@db_option(created=False)
 @click.option(
     "--threshold",
     type=click.FloatRange(0.1, 1.0),
@@ -166,7 +166,7 @@ def dedupe(db_path: str, threshold: float | None, show: int) -> None:
 
 
 @cli.command()
-@db_option()
+@db_option(created=False)
 @click.option("--portal", "portal_id", help="Only this portal's captures.")
 @click.option(
     "--since",
