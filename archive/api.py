@@ -23,9 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from archive.db import Store
+from archive.db import Store, StoreError
 from archive.locks import LockedError
 from archive.runner import CrawlResult, check_crawl, run_crawl
+from archive.search import MARK_CLOSE, MARK_OPEN, fts_query, snippet
 from crawler.errors import ArchiveError
 from crawler.options import check_setting_names, parse_setting_pairs
 from crawler.portals import Portal, get_portal
@@ -120,10 +121,36 @@ class Archive:
         with self.open() as store:
             yield from store.articles(portal, since, limit)
 
-    def search(self, query: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Full-text search over title, lead and text, best first (FTS5 query syntax)."""
+    def search(
+        self,
+        query: str,
+        limit: int = 10,
+        portal: str | None = None,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        raw: bool = False,
+    ) -> list[dict[str, Any]]:
+        """Articles holding every word of ``query`` (accents and đ optional), best first: url,
+        title, published, portal, lead, and a ``snippet`` of the text with the words in
+        ``**...**``. ``raw``: ``query`` is an FTS5 expression (phrases, OR, NEAR, column:)."""
+        match = query if raw else fts_query(query)
+        if not match.strip():
+            return []
         with self.open() as store:
-            return store.search(query, limit)
+            try:
+                rows = store.search(
+                    match,
+                    limit,
+                    portal,
+                    str(since) if since else None,
+                    str(until) if until else None,
+                )
+            except StoreError as error:
+                raise StoreError(f"cannot search for {query!r}: {error}") from None
+        for row in rows:
+            text = "\n".join(part for part in (row["lead"], row.pop("text")) if part)
+            row["snippet"] = snippet(text, query).replace(MARK_OPEN, "**").replace(MARK_CLOSE, "**")
+        return rows
 
     def count(self, portal: str | None = None) -> int:
         with self.open() as store:

@@ -1,22 +1,37 @@
-"""Reading commands: ``portals`` (the declarations), ``stats`` (counts per portal) and ``status``
-(each portal's fate, for people and monitors)."""
+"""Reading commands: ``portals`` (the declarations), ``stats`` (counts per portal), ``status``
+(each portal's fate, for people and monitors) and ``search``. Each takes ``--json``."""
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import datetime
 from typing import Any
 
 import click
 
+from archive.api import Archive
 from archive.cli import cli
-from archive.cli.common import db_option, existing_store, format_table
+from archive.cli.common import db_option, existing_store, format_table, user_errors
+from archive.search import MARK_CLOSE, MARK_OPEN, marked
 from archive.status import FROZEN_DAYS
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+
+
+def print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
 @cli.command()
-def portals() -> None:
-    """List the declared portals."""
+@json_option
+def portals(as_json: bool) -> None:
+    """List the declared portals.
+
+    \b
+    Example:
+      portal-archive portals --json
+    """
     from crawler.portals import all_portals
 
     rows = [
@@ -31,16 +46,28 @@ def portals() -> None:
         }
         for p in all_portals().values()
     ]
+    if as_json:
+        print_json(rows)
+        return
     click.echo(format_table(rows, list(rows[0]) if rows else ["id"]))
 
 
 @cli.command()
 @db_option(created=False)
-def stats(db_path: str) -> None:
-    """Per-portal article counts, date range and last run."""
+@json_option
+def stats(db_path: str, as_json: bool) -> None:
+    """Per-portal article counts, date range and last run.
+
+    \b
+    Example:
+      portal-archive stats --db news.db
+    """
     with existing_store(db_path) as store:
         rows = store.portal_summaries()
         total = store.count_articles()
+    if as_json:
+        print_json({"articles": total, "portals": rows})
+        return
     if not rows:
         click.echo(f"{db_path}: empty archive")
         return
@@ -63,13 +90,28 @@ def stats(db_path: str) -> None:
     show_default=True,
     help="A site whose newest article is older than this is frozen.",
 )
-def status(db_path: str, as_of: Any, frozen_days: int) -> None:
+@json_option
+def status(db_path: str, as_of: Any, frozen_days: int, as_json: bool) -> None:
     """Per portal: fate (alive, gone, redirected, frozen, failing), last good crawl, newest
-    article, new articles per run, error rate. Exits 1 when a portal needs a human."""
+    article, new articles per run, error rate. Exits 1 when a portal needs a human.
+
+    A simulated or mirrored portal lives in its own time: judge it with --now (the simulator's
+    clock is 2025-06-15 by default).
+
+    \b
+    Examples:
+      portal-archive status --db news.db
+      portal-archive status --db demo.db --now 2022-09-01 --json
+    """
+    from dataclasses import asdict
+
     from archive.status import portal_statuses
 
     with existing_store(db_path) as store:
         rows = portal_statuses(store, as_of or datetime.now(), frozen_days)
+    if as_json:
+        print_json([{**asdict(r), "needs_attention": r.needs_attention} for r in rows])
+        sys.exit(1 if any(r.needs_attention for r in rows) else 0)
     if not rows:
         click.echo(f"{db_path}: no crawls yet")
         return
@@ -91,3 +133,55 @@ def status(db_path: str, as_of: Any, frozen_days: int) -> None:
     if attention:
         click.echo(f"\n{len(attention)} portal(s) need attention: {', '.join(attention)}")
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("query")
+@db_option(created=False)
+@click.option("--portal", help="Only this portal's articles.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on or after.")
+@click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on or before.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--raw", is_flag=True, help='QUERY is an FTS5 expression (OR, NEAR, "phrases").')
+@json_option
+def search(
+    query: str,
+    db_path: str,
+    portal: str | None,
+    since: Any,
+    until: Any,
+    limit: int,
+    raw: bool,
+    as_json: bool,
+) -> None:
+    """Articles holding every word of QUERY, best first. Accents may be left out (đ too):
+    "dang bo" finds "Đảng bộ".
+
+    \b
+    Examples:
+      portal-archive search "chuyển đổi số" --db news.db
+      portal-archive search "dang bo" --portal honglinh --since 2024-01-01 --json
+    """
+    with existing_store(db_path):
+        pass
+    with user_errors():
+        rows = Archive(db_path).search(
+            query,
+            limit,
+            portal,
+            since.date() if since else None,
+            until.date() if until else None,
+            raw=raw,
+        )
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        click.echo(f"nothing found for {query!r}")
+        return
+    for number, row in enumerate(rows, start=1):
+        day = (row["published"] or "")[:10] or "undated"
+        title = marked(row["title"], query).replace(MARK_OPEN, "**").replace(MARK_CLOSE, "**")
+        click.echo(f"{number:>3}. {day}  {row['portal']}  {title}")
+        click.echo(f"     {row['snippet']}")
+        click.echo(f"     {row['url']}")
