@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fast lint bench clean
+.PHONY: demo test fast browser lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,14 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/portal-archive demo --db demo.db
 
-test: $(STAMP)
+# The web interface's tests drive Debian's chromium (never a browser download); as root it is
+# installed with apt-get when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+		{ echo "the tests need Debian's chromium: sudo apt-get install chromium"; exit 1; }
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
@@ -39,4 +46,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.export
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo-warc demo-locks test-artifacts

@@ -185,3 +185,28 @@ def search(
         click.echo(f"{number:>3}. {day}  {row['portal']}  {title}")
         click.echo(f"     {row['snippet']}")
         click.echo(f"     {row['url']}")
+
+
+@cli.command()
+@db_option(created=False)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+def serve(db_path: str, port: int) -> None:
+    """Browse and search the archive in a web browser, until Ctrl-C: Datasette on 127.0.0.1,
+    read-only (a crawl may write meanwhile). Pages: / (portals, their fate, articles per
+    month), /-/search (accents optional, facets), each article with its provenance and the
+    captured page, and Datasette's tables and SQL.
+
+    \b
+    Example:
+      portal-archive serve --db news.db --port 8001    # then open http://127.0.0.1:8001/
+    """
+    from archive.web import make_app
+    from archive.web import serve as serve_archive
+
+    with user_errors():
+        make_app(db_path)  # a missing or unreadable archive is one line, before listening
+    click.echo(f"Serving {db_path} at http://127.0.0.1:{port}/ (read-only; Ctrl-C to stop)")
+    try:
+        serve_archive(db_path, port)
+    except OSError as error:
+        raise click.ClickException(f"cannot serve on 127.0.0.1:{port}: {error}") from None

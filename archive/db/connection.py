@@ -26,7 +26,7 @@ from tenacity import (
     wait_exponential,
 )
 
-from archive.db.schema import migrate
+from archive.db.schema import migrate, schema_version
 from crawler.errors import ArchiveError
 
 logger = logging.getLogger(__name__)
@@ -77,6 +77,27 @@ class Database:
             self._write(migrate, self.db)
         except sqlite3.DatabaseError as error:
             raise StoreError(f"cannot open database {self.path}: {error}") from None
+
+    @classmethod
+    def read_only(cls, path: str | Path) -> Self:
+        """The archive at ``path`` opened for reading only (no write lock, no migration): for
+        the web interface, which must never change it. StoreError when it is no archive."""
+        store = cls.__new__(cls)
+        store.path = Path(path)
+        if not store.path.is_file():
+            raise StoreError(f"no archive at {store.path}")
+        try:
+            conn = read_only_connection(store.path, check_same_thread=False)
+            store.db = sqlite_utils.Database(conn)
+            version = store.db.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"cannot read {store.path} as an archive: {error}") from None
+        if version < schema_version():
+            raise StoreError(
+                f"{store.path} has an older schema; open it once with a command that writes "
+                "(portal-archive stats) to bring it up to date"
+            )
+        return store
 
     def close(self) -> None:
         self.db.close()

@@ -255,6 +255,11 @@ def migrate(db: sqlite_utils.Database) -> int:
     return len(MIGRATIONS)
 
 
+def schema_version() -> int:
+    """The schema version this code writes (the number of migrations)."""
+    return len(MIGRATIONS)
+
+
 def needs_migration(path: str) -> bool:
     """Whether the database at ``path`` is older than this schema (read without a write lock,
     so a reader does not wait for a crawl that is writing)."""
