@@ -1,5 +1,6 @@
 """CLI behaviour that needs no crawl: listings, and user mistakes answered in one line."""
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -19,8 +20,15 @@ def test_portals_lists_the_hanoi_portal():
 
 
 def test_help_documents_every_command():
-    for command in cli.commands.values():
-        assert command.help, command.name
+    writers = {"crawl", "backfill", "demo"}  # the commands that create an archive
+    for name, command in cli.commands.items():
+        assert command.help, name
+        shown = run(name, "--help").output
+        assert "Example" in shown and "portal-archive " + name in shown, name
+        for option in command.params:
+            assert isinstance(option, click.Argument) or option.help, (name, option.name)
+        if "--db" in shown:
+            assert ("created if missing" in shown) == (name in writers), name
     assert run("--help").exit_code == 0
 
 
@@ -143,3 +151,22 @@ def test_a_bad_fetch_base_is_one_line(tmp_path, base, message):
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("stats", "reason"),
+    [
+        ({"archive/articles/new": 3}, None),
+        ({"archive/articles/not_modified": 2}, None),
+        ({"portal/offsite_redirect/last": "https://hatinh.gov.vn/"}, "sends its pages elsewhere"),
+        ({"response_received_count": 2, "robotstxt/forbidden": 5}, "robots.txt forbids"),
+        ({"response_received_count": 4, "portal/article/known": 9}, "nothing new"),
+        ({"response_received_count": 4}, "no fetched page linked an article URL"),
+        ({"response_received_count": 4, "portal/article/requested": 3}, "could not be fetched"),
+    ],
+)
+def test_a_crawl_that_stores_nothing_says_why(stats, reason):
+    from archive.cli.report import why_nothing
+
+    said = why_nothing(stats)
+    assert (said is None) if reason is None else (reason in said)

@@ -103,6 +103,10 @@ def test_a_moved_site_is_not_followed_off_its_host(sim, tmp_path):
     stats = last_run_stats(db)
     assert stats["portal/offsite_redirect/last"] == "https://thixalongmy.haugiang.gov.vn/"
     assert "DNS" not in result.stderr
+    assert (
+        "nothing stored: the site sends its pages elsewhere "
+        "(https://thixalongmy.haugiang.gov.vn/): it moved, or was merged" in result.stdout
+    )
 
 
 def test_every_response_is_archived_in_warc_and_unchanged_refetches_are_revisits(sim, tmp_path):

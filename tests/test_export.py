@@ -146,6 +146,11 @@ def test_dataset_card_says_what_is_inside(archive, tmp_path):
     for year in years:
         assert f"| {year} |" in card
     assert str(out) not in card  # paths are not part of the card: exports stay identical
+    # the simulator stood in for the site, and the card says so (not "the public web site")
+    assert "a local stand-in for the site (an offline mirror or the simulator)" in card
+    assert "public site" not in card
+    rows = [json.loads(line) for f in (out / "data").glob("*.jsonl") for line in f.open()]
+    assert {row["fetched_from"].split("/")[2].split(":")[0] for row in rows} == {"127.0.0.1"}
 
 
 def test_filters_select_what_they_say(archive, tmp_path):

@@ -34,6 +34,9 @@ def test_several_portals_in_one_command(sim, tmp_path):
     result = portal_archive("crawl", "honglinh", "thanhuy-backan", "--db", str(db), *bases)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 portals: 2 crawled, 0 failed" in result.stdout
+    # each portal's lines as they come, prefixed with its id
+    assert "[honglinh] Crawl of honglinh finished" in result.stdout
+    assert "[thanhuy-backan]   pages fetched:" in result.stdout
     with closing(sqlite3.connect(db)) as conn:
         runs = conn.execute("SELECT portal, status, articles_new FROM runs ORDER BY portal")
         assert [(p, s) for p, s, n in runs if n] == [

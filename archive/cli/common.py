@@ -48,6 +48,11 @@ settings_option = click.option(
 )
 
 
+quiet_option = click.option(
+    "-q", "--quiet", is_flag=True, help="No progress lines, only the summary at the end."
+)
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
     """The API's errors as one line and exit status 1 (75 for a crawl already running)."""

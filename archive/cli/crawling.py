@@ -18,11 +18,11 @@ from archive.cli.common import (
     db_option,
     open_store,
     portal_named,
+    quiet_option,
     settings_option,
     user_errors,
 )
-from archive.db import Store
-from archive.runner import CrawlResult
+from archive.cli.report import print_crawl, print_portal_summary
 from crawler.options import parse_setting_pairs
 
 DEMO_PORTAL = "hanoi-sotttt"
@@ -54,6 +54,7 @@ DEMO_PORTAL = "hanoi-sotttt"
     help="With several portals: how many to crawl at once (each in its own process).",
 )
 @settings_option
+@quiet_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
     portal_ids: tuple[str, ...],
@@ -64,6 +65,7 @@ def crawl(
     recheck: bool,
     parallel: int,
     setting_pairs: tuple[str, ...],
+    quiet: bool,
     verbose: bool,
 ) -> None:
     """Crawl PORTAL(s) into the archive and print what changed.
@@ -72,6 +74,12 @@ def crawl(
     listing pages are followed until one brings nothing new. Safe to run from cron: a crawl of
     a portal already running into the same archive is not started twice. Exit status: 0 all
     crawled, 1 all failed, 3 some failed, 75 everything was already running.
+
+    \b
+    Examples:
+      portal-archive crawl honglinh --db news.db
+      portal-archive crawl honglinh --fetch-base http://127.0.0.1:18100   # from the simulator
+      portal-archive crawl --all --parallel 4 --quiet --db /srv/news.db    # from cron
     """
     from crawler.portals import all_portals
 
@@ -92,6 +100,7 @@ def crawl(
                 recheck=recheck,
                 settings=list(setting_pairs),
                 log_level="INFO" if verbose else "WARNING",
+                progress=not quiet,
             )
         print_crawl(result)
         if not result.ok:
@@ -99,7 +108,7 @@ def crawl(
         return
     with user_errors():
         parse_setting_pairs(setting_pairs)  # a bad -s ends here, not once per portal
-    _crawl_many(ids, db_path, limit, bases, recheck, parallel, setting_pairs)
+    _crawl_many(ids, db_path, limit, bases, recheck, parallel, setting_pairs, quiet)
 
 
 def _fetch_bases(values: tuple[str, ...], ids: list[str]) -> dict[str, str]:
@@ -124,29 +133,45 @@ def _crawl_many(
     recheck: bool,
     parallel: int,
     setting_pairs: tuple[str, ...] = (),
+    quiet: bool = False,
 ) -> None:
     """Each portal in its own process (Scrapy's reactor runs once per process, and one portal
     failing must not stop the others), ``parallel`` at a time."""
     import subprocess
+    import threading
     from concurrent.futures import ThreadPoolExecutor
 
     open_store(db_path).close()
 
-    def run(portal_id: str) -> tuple[str, int, str]:
+    printing = threading.Lock()
+
+    def say(line: str) -> None:
+        with printing:
+            click.echo(line)
+
+    def run(portal_id: str) -> tuple[str, int]:
+        """One portal's crawl; its lines are printed as they come, prefixed with its id."""
         command = [sys.executable, "-m", "archive", "crawl", portal_id, "--db", db_path]
         command += ["--limit", str(limit)] if limit else []
         command += ["--fetch-base", bases[portal_id]] if portal_id in bases else []
         command += ["--recheck"] if recheck else []
+        command += ["--quiet"] if quiet else []
         command += [arg for pair in setting_pairs for arg in ("--set", pair)]
-        done = subprocess.run(command, capture_output=True, text=True, check=False)
-        return portal_id, done.returncode, (done.stdout + done.stderr).strip()
+        child = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+        )
+        assert child.stdout is not None
+        for line in child.stdout:
+            if line.strip():
+                say(f"[{portal_id}] {line.rstrip()}")
+        code = child.wait()
+        say(f"[{portal_id}] exit {code}")
+        return portal_id, code
 
     outcomes: dict[str, int] = {}
     with ThreadPoolExecutor(parallel) as pool:
-        for portal_id, code, output in pool.map(run, ids):
+        for portal_id, code in pool.map(run, ids):
             outcomes[portal_id] = code
-            click.echo(f"== {portal_id} (exit {code})")
-            click.echo("\n".join("   " + line for line in output.splitlines() if line.strip()))
     failed = [p for p, code in outcomes.items() if code not in (0, EXIT_LOCKED)]
     locked = [p for p, code in outcomes.items() if code == EXIT_LOCKED]
     click.echo(
@@ -178,6 +203,7 @@ def _crawl_many(
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
 @click.option("--fetch-base", metavar="URL", help="Fetch from here (a mirror or simulator).")
 @settings_option
+@quiet_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def backfill(
     portal_id: str,
@@ -187,6 +213,7 @@ def backfill(
     limit: int,
     fetch_base: str | None,
     setting_pairs: tuple[str, ...],
+    quiet: bool,
     verbose: bool,
 ) -> None:
     """Pull PORTAL's history back to --since (and up to --until), for days if need be.
@@ -194,6 +221,11 @@ def backfill(
     Safe to interrupt, even with kill -9: the archive is the record of what is done, so running
     the same command again fetches only the articles still missing (listing pages are walked
     again). Shares the crawl lock: a scheduled crawl of the same portal waits its turn.
+
+    \b
+    Examples:
+      portal-archive backfill baohatinh --since 2015-01-01 --db news.db
+      portal-archive backfill honglinh --since 2022-01-01 --until 2022-12-31
     """
     if until is not None and until < since:
         raise click.BadParameter(
@@ -209,6 +241,7 @@ def backfill(
             limit=limit,
             settings=list(setting_pairs),
             log_level="INFO" if verbose else "WARNING",
+            progress=not quiet,
         )
     print_crawl(result)
     oldest = result.stats.get("portal/oldest_listing_date")
@@ -221,90 +254,26 @@ def backfill(
 @cli.command()
 @db_option(default="demo.db")
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
-def demo(db_path: str, limit: int) -> None:
-    """Crawl the bundled real portal (an offline mirror, served on 127.0.0.1) and summarise it."""
+@quiet_option
+def demo(db_path: str, limit: int, quiet: bool) -> None:
+    """Crawl the bundled real portal (an offline mirror, served on 127.0.0.1) and summarise it.
+
+    \b
+    Example:
+      portal-archive demo --db demo.db --limit 200
+    """
     portal = portal_named(DEMO_PORTAL)
     click.echo(f"Crawling {portal.name} ({portal.origin}) from its offline mirror into {db_path}")
-    click.echo("About two minutes for the ~2,900 reachable articles; progress below.\n")
+    news = Archive(db_path)
+    stored = news.count(DEMO_PORTAL) if Path(db_path).is_file() else 0
+    if stored:
+        click.echo(f"{stored:,} articles are stored already: only what is new is fetched.\n")
+    else:
+        click.echo("About a minute for the ~2,900 reachable articles; progress below.\n")
     with user_errors():
-        result = Archive(db_path).crawl(DEMO_PORTAL, limit=limit)
+        result = news.crawl(DEMO_PORTAL, limit=limit, progress=not quiet)
     print_crawl(result)
     with open_store(db_path) as store:
-        _print_portal_summary(store, DEMO_PORTAL, db_path)
+        print_portal_summary(store, DEMO_PORTAL, db_path)
     if not result.ok:
         sys.exit(EXIT_CRAWL_FAILED)
-
-
-def print_crawl(result: CrawlResult) -> None:
-    s = result.stats
-    new = s.get("archive/articles/new", 0)
-    updated = s.get("archive/articles/updated", 0)
-    unchanged = s.get("archive/articles/unchanged", 0)
-    removed = s.get("archive/articles/removed", 0)
-    outcome = "finished" if result.ok else f"ENDED: {result.finish_reason}"
-    if result.failure:
-        outcome += f" ({result.failure})"
-    if not s.get("response_received_count", 0):
-        outcome = f"FAILED: no answer from {result.fetched_from} (the site may be down or gone)"
-    click.echo(
-        f"\nCrawl of {result.portal} {outcome}"
-        f" in {s.get('elapsed_seconds', 0)} s (run {result.run_id}, fetched from "
-        f"{result.fetched_from})"
-    )
-    click.echo(
-        f"  pages fetched: {s.get('response_received_count', 0)}"
-        f"   articles: {new} new, {updated} updated, "
-        f"{unchanged + s.get('archive/articles/not_modified', 0)} unchanged, "
-        f"{removed} removed by the site"
-    )
-    skipped = {
-        "not articles": s.get("archive/not_article", 0),
-        "extraction failures": s.get("archive/extract/failed", 0),
-        "traps refused": sum(v for k, v in s.items() if k.startswith("portal/links/trap/")),
-        "denied links": s.get("portal/links/denied", 0),
-        "duplicate article links": s.get("portal/article/duplicate_key", 0),
-        "not found (404/410)": _status_count(s, ("404", "410")),
-        "other HTTP errors": _status_count(s, None),
-        "errors logged": s.get("log_count/ERROR", 0),
-    }
-    click.echo("  " + ", ".join(f"{name}: {count}" for name, count in skipped.items()))
-
-
-def _status_count(stats: dict[str, Any], codes: tuple[str, ...] | None) -> int:
-    """Responses with the given status codes, or (codes=None) any other error status."""
-    prefix = "downloader/response_status_count/"
-    ok = ("200", "301", "302", "303", "304", "307", "308", "404", "410")
-    total = 0
-    for key, value in stats.items():
-        if not key.startswith(prefix):
-            continue
-        code = key.removeprefix(prefix)
-        if (codes is not None and code in codes) or (codes is None and code not in ok):
-            total += int(value)
-    return total
-
-
-def _print_portal_summary(store: Store, portal_id: str, db_path: str) -> None:
-    row = next((r for r in store.portal_summaries() if r["portal"] == portal_id), None)
-    if row is None or not row["articles"]:
-        click.echo("\nNo articles stored.")
-        return
-    click.echo(
-        f"\n{row['articles']} articles from {row['name']}, {row['oldest']} to {row['newest']}"
-    )
-    click.echo("\nArticles per section:")
-    for name, count in store.sections(portal_id):
-        click.echo(f"  {count:6d}  {name}")
-    click.echo("\nNewest articles:")
-    for day, title in store.newest_titles(portal_id):
-        click.echo(f"  {day}  {title}")
-    click.echo(f"\nThe archive is {Path(db_path).resolve()}. Try:")
-    click.echo(f"  portal-archive stats --db {db_path}")
-    click.echo(
-        f'  sqlite3 {db_path} "SELECT published, title FROM articles ORDER BY published DESC '
-        f'LIMIT 10"'
-    )
-    click.echo(
-        f'  sqlite3 {db_path} "SELECT a.title FROM articles_fts f JOIN articles a '
-        f"ON a.rowid = f.rowid WHERE articles_fts MATCH 'chuyển đổi số' LIMIT 5\""
-    )

@@ -33,6 +33,7 @@ from archive.export.options import SHARD_ROWS
     type=click.Choice(["jsonl", "csv", "parquet"]),
     default="parquet",
     show_default=True,
+    help="Data file format.",
 )
 @click.option(
     "--compress",
@@ -85,7 +86,12 @@ def export(
 
     Loads with datasets.load_dataset("parquet"|"json"|"csv", data_dir=OUT), pandas, pyarrow or
     DuckDB. Reads a snapshot, so a crawl may run at the same time; two exports of the same
-    archive are byte-identical.
+    archive are byte-identical. (pandas reads .jsonl.zst with the zstandard package installed.)
+
+    \b
+    Examples:
+      portal-archive export --db news.db --out dataset --format parquet --dedupe near
+      portal-archive export --db news.db --out titles --format csv --fields url,published,title
     """
     from archive.export import FIELDS, ExportError
 
@@ -142,12 +148,22 @@ def export(
     help="Estimated Jaccard similarity of word 5-shingles from which two texts are near "
     f"duplicates (default {NEAR_THRESHOLD}: one paragraph of five dropped still matches).",
 )
-@click.option("--show", type=click.IntRange(min=0), default=5, show_default=True)
+@click.option(
+    "--show",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="How many clusters to print (those spanning most portals, then the largest).",
+)
 def dedupe(db_path: str, threshold: float | None, show: int) -> None:
     """Group exact and near-duplicate articles (across portals too) into clusters.
 
     Nothing is deleted: each article gets a cluster_id, each cluster a representative (the first
     published). Run it after crawls; only new or changed texts are signed again.
+
+    \b
+    Example:
+      portal-archive dedupe --db news.db --show 10
     """
     from archive.dedupe import dedupe as find_duplicates
 
@@ -184,11 +200,14 @@ def dedupe(db_path: str, threshold: float | None, show: int) -> None:
     help="Where the WARC files are (default: <database name>-warc/ beside the database).",
 )
 @click.option(
+    "--workers",
     "--jobs",
+    "jobs",
     type=click.IntRange(min=1),
     default=lambda: os.cpu_count() or 1,
     show_default="all cores",
-    help="Extraction processes.",
+    help="Extraction processes, as ARCHIVE_EXTRACT_WORKERS sets them for a crawl (--jobs: the "
+    "same).",
 )
 def reextract(
     db_path: str,
@@ -202,6 +221,11 @@ def reextract(
 
     Articles whose extraction changed are updated (an extractor upgrade is not recorded as a
     revision); every capture is read with the portal layout valid when it was fetched.
+
+    \b
+    Examples:
+      portal-archive reextract --db news.db
+      portal-archive reextract --portal baohatinh --since 2025-01-01 --changed-only --workers 2
     """
     from archive import reextract as rx
     from archive.warc import warc_dir_for

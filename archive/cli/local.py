@@ -18,9 +18,20 @@ from simulator.data import MissingDataError, mirror_root
 
 @cli.command()
 @click.argument("target", metavar="PORTAL_OR_FOLDER")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port on 127.0.0.1.",
+)
 def replay(target: str, port: int) -> None:
-    """Serve a portal's offline mirror (or any mirror folder) on 127.0.0.1 until Ctrl-C."""
+    """Serve a portal's offline mirror (or any mirror folder) on 127.0.0.1 until Ctrl-C.
+
+    \b
+    Example:
+      portal-archive replay hanoi-sotttt --port 8000
+    """
     from simulator.replay import ReplayServer
 
     folder = Path(target)
@@ -60,7 +71,13 @@ def replay(target: str, port: int) -> None:
 def simulate(
     sites: tuple[str, ...], clock: str | None, seed: int, articles: int, port: int
 ) -> None:
-    """Serve the simulated portal families on 127.0.0.1 until Ctrl-C."""
+    """Serve the simulated portal families on 127.0.0.1 until Ctrl-C.
+
+    \b
+    Examples:
+      portal-archive simulate
+      portal-archive simulate --site honglinh --port 18100 --clock 2025-08-01T00:00+07:00
+    """
     import threading
     from datetime import datetime
 
@@ -114,11 +131,23 @@ def simulate(
     help="TSV file of PATH<TAB>URL lines, one per saved page.",
 )
 @click.option("--portal", "portal_id", help="Use this portal's declaration (default: by URL host).")
-@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl"]),
+    default="json",
+    help="json: one document (a list for several pages); jsonl: one line per page.",
+)
 def extract(
     paths: tuple[str, ...], url: str | None, url_map: Any, portal_id: str | None, fmt: str
 ) -> None:
-    """Extract articles from saved pages (HTML, or .gz) and print them as JSON."""
+    """Extract articles from saved pages (HTML, or .gz) and print them as JSON.
+
+    \b
+    Examples:
+      portal-archive extract page.html --url https://honglinh.hatinh.gov.vn/portal/pages/...
+      portal-archive extract *.html.gz --url-map urls.tsv --format jsonl
+    """
     import gzip
     import json
 

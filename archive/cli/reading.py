@@ -130,6 +130,12 @@ def status(db_path: str, as_of: Any, frozen_days: int, as_json: bool) -> None:
     ]
     click.echo(format_table(table, list(table[0])))
     attention = [r.portal for r in rows if r.needs_attention]
+    if any(r.fate == "frozen" for r in rows) and as_of is None:
+        click.echo(
+            f"\n(judged as of today, {datetime.now():%Y-%m-%d}: a simulated or mirrored portal "
+            "lives in its own time; judge it with --now DAY, e.g. --now 2025-06-15 for the "
+            "simulator)"
+        )
     if attention:
         click.echo(f"\n{len(attention)} portal(s) need attention: {', '.join(attention)}")
         sys.exit(1)
@@ -141,7 +147,13 @@ def status(db_path: str, as_of: Any, frozen_days: int, as_json: bool) -> None:
 @click.option("--portal", help="Only this portal's articles.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on or after.")
 @click.option("--until", type=click.DateTime(formats=["%Y-%m-%d"]), help="Published on or before.")
-@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 1000),
+    default=10,
+    show_default=True,
+    help="How many articles to print.",
+)
 @click.option("--raw", is_flag=True, help='QUERY is an FTS5 expression (OR, NEAR, "phrases").')
 @json_option
 def search(
@@ -189,7 +201,13 @@ def search(
 
 @cli.command()
 @db_option(created=False)
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8001,
+    show_default=True,
+    help="Port on 127.0.0.1.",
+)
 def serve(db_path: str, port: int) -> None:
     """Browse and search the archive in a web browser, until Ctrl-C: Datasette on 127.0.0.1,
     read-only (a crawl may write meanwhile). Pages: / (portals, their fate, articles per

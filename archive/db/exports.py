@@ -49,6 +49,7 @@ COLUMN_SQL = {
     "last_seen": "a.last_seen",
     "removed_at": "a.removed_at",
     "fetched_at": "a.fetched_at",
+    "fetched_from": "c.fetched_from",
     "warc_file": "c.warc_file",
     "warc_offset": "c.offset",
     "warc_length": "c.length",
@@ -158,9 +159,9 @@ def _keepers(conn: sqlite3.Connection, options: Selection, where: str, params: l
 
 def selected_rows(
     conn: sqlite3.Connection, options: Selection
-) -> tuple[int, int, Iterator[list[tuple[Any, ...]]]]:
-    """(row count, articles not yet compared for near duplicates, batches of rows in URL
-    order, a row group's worth each)."""
+) -> tuple[int, int, Counter[str], Iterator[list[tuple[Any, ...]]]]:
+    """(row count, articles not yet compared for near duplicates, rows per origin they were
+    fetched from, batches of rows in URL order, a row group's worth each)."""
     where, params = _where(options)
     joins = "FROM articles a JOIN sources s ON s.id = a.portal"
     not_compared = 0
@@ -173,6 +174,17 @@ def selected_rows(
     if options.dedupe != "none":
         where += _keepers(conn, options, where, params)
     (total,) = conn.execute(f"SELECT count(*) {joins} WHERE {where}", params).fetchone()
+    origin = "substr(c.fetched_from, 1, instr(substr(c.fetched_from, 9), '/') + 7)"
+    origins: Counter[str] = Counter(
+        {
+            str(fetched or "unknown"): int(n)
+            for fetched, n in conn.execute(
+                f"SELECT {origin}, count(*) {joins} LEFT JOIN captures c ON c.id = a.capture_id "
+                f"WHERE {where} GROUP BY 1",
+                params,
+            )
+        }
+    )
     # published and portal are always read: the card counts by them
     columns = [COLUMN_SQL[name] for name in options.fields]
     cursor = conn.execute(
@@ -181,7 +193,7 @@ def selected_rows(
         params,
     )
 
-    return total, not_compared, _read_ahead(cursor, options.batch_rows)
+    return total, not_compared, origins, _read_ahead(cursor, options.batch_rows)
 
 
 def _read_ahead(cursor: sqlite3.Cursor, size: int, depth: int = 2) -> Iterator[list[Any]]:

@@ -143,13 +143,14 @@ def _write_dataset(
         # Text as UTF-8 bytes, straight from SQLite into Arrow: no Python str made and
         # re-encoded for every value (half the export's time on a million articles).
         conn.text_factory = bytes
-    total, not_compared, batches = exports.selected_rows(conn, options.selection())
+    total, not_compared, origins, batches = exports.selected_rows(conn, options.selection())
     if on_total:
         on_total(total)
     shards = max(1, -(-total // options.shard_rows))
     (folder / "data").mkdir()
     names = [f"data/train-{n:05d}-of-{shards:05d}.{file_extension(options)}" for n in range(shards)]
     summary = ExportSummary(options.out, total, names, not_compared=not_compared)
+    summary.fetched_from.update({_text(origin): n for origin, n in origins.items()})
     parquet = options.format == "parquet"
     converters = [converter(FIELDS_BY_NAME[name], parquet) for name in options.fields]
     width = len(options.fields)

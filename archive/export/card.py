@@ -49,6 +49,24 @@ def write_checksums(folder: Path) -> None:
     (folder / "SHA256SUMS").write_text("".join(lines), "utf-8")
 
 
+def _origins(summary: ExportSummary, sources: list[dict[str, Any]]) -> list[str]:
+    """One line per origin the rows were fetched from, saying what it was."""
+    own = {str(s["origin"]).rstrip("/") for s in sources}
+    lines = []
+    for origin, rows in sorted(summary.fetched_from.items()):
+        host = origin.split("://", 1)[-1].split(":", 1)[0].rstrip("/")
+        if origin.rstrip("/") in own:
+            what = "the portal's own public site"
+        elif host in ("127.0.0.1", "localhost", "::1"):
+            what = "a local stand-in for the site (an offline mirror or the simulator)"
+        elif origin == "unknown":
+            what = "not recorded (a capture without its index row)"
+        else:
+            what = "another address given with --fetch-base"
+        lines.append(f"- `{origin}`: {rows:,} rows, {what}")
+    return lines
+
+
 def package_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -122,10 +140,14 @@ def dataset_card(
         "",
         "## Provenance",
         "",
-        "Every row was extracted from a page portal-archive fetched from the portal's public web "
-        "site; the raw response is kept in the archive's WARC files (`warc_file`, `warc_offset`), "
-        "so any row can be checked against what the site served, and re-extracted. "
-        "`extractor` tells which extractor version and method read the page. Sources:",
+        "Every row was extracted from a page portal-archive fetched; the raw response is kept "
+        "in the archive's WARC files (`warc_file`, `warc_offset`), so any row can be checked "
+        "against what was served, and re-extracted. `extractor` tells which extractor version "
+        "and method read the page. `fetched_from` tells where each page came from:",
+        "",
+        *_origins(summary, sources),
+        "",
+        "Sources:",
         "",
     ]
     lines += [f"- {s['name']} ({s['origin']})" for s in sources]

@@ -61,6 +61,12 @@ FIELDS: tuple[Field, ...] = (
     Field("last_seen", "string", "when the archive last saw it online (UTC)"),
     Field("removed_at", "string", "when the site removed it (404/410), else null"),
     Field("fetched_at", "string", "fetch time of the capture the text is from"),
+    Field(
+        "fetched_from",
+        "string",
+        "where that capture was fetched from: the portal's site, or a stand-in for it "
+        "(a local mirror or simulator on 127.0.0.1)",
+    ),
     Field("warc_file", "string", "WARC file holding that capture"),
     Field("warc_offset", "int", "byte offset of the capture's record in `warc_file`"),
     Field("warc_length", "int", "length of that (gzip) record in bytes"),

@@ -81,6 +81,7 @@ class ExportSummary:
     rows: int
     files: list[str]
     per_portal: Counter[str] = field(default_factory=Counter)
+    fetched_from: Counter[str] = field(default_factory=Counter)  # origin -> rows
     per_province: Counter[str] = field(default_factory=Counter)
     per_year: Counter[str] = field(default_factory=Counter)
     first_published: str | None = None
