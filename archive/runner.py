@@ -9,8 +9,9 @@ from __future__ import annotations
 import ipaddress
 import logging
 import multiprocessing
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -113,6 +114,28 @@ def run_crawl(
     return _run_here(*arguments)
 
 
+class _OneLineFormatter(logging.Formatter):
+    """A log record as one line: its message, without the traceback it may carry."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        plain = logging.makeLogRecord(record.__dict__)
+        plain.exc_info = plain.exc_text = plain.stack_info = None
+        return super().format(plain).splitlines()[0]
+
+
+@contextmanager
+def _one_line_log(level: str) -> Iterator[None]:
+    handler = logging.StreamHandler()
+    handler.setLevel(level)
+    handler.setFormatter(_OneLineFormatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+
+
 def _run_here(
     portal: Portal,
     db_path: str,
@@ -132,6 +155,11 @@ def _run_here(
             fetch_base = stack.enter_context(server).base_url
         base = fetch_base_url(fetch_base or portal.origin)
         settings = crawl_settings(portal, db_path, base, overrides, log_level, progress)
+        if log_level not in ("DEBUG", "INFO"):
+            # Warnings and errors one line each; Scrapy's own handler would add tracebacks
+            # (a refused connection is 30 lines of them). --verbose shows them all.
+            settings.set("LOG_ENABLED", False, priority="cmdline")
+            stack.enter_context(_one_line_log(log_level))
         process = AsyncCrawlerProcess(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)

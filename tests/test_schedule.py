@@ -110,3 +110,15 @@ def test_a_killed_crawl_leaves_no_stale_lock(tmp_path):
     holder.wait()
     with portal_lock(db, "honglinh"):
         pass
+
+
+def test_a_site_that_refuses_connections_is_a_few_lines_not_tracebacks(tmp_path):
+    """Scrapy logs each network error with its traceback (a refused connection printed 134
+    lines); without --verbose each is one line."""
+    result = portal_archive(
+        "crawl", "honglinh", "--db", tmp_path / "a.db", "--fetch-base", "http://127.0.0.1:1"
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert 0 < len(result.stderr.splitlines()) <= 6, result.stderr
+    assert "no answer from http://127.0.0.1:1" in result.stdout
