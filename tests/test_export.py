@@ -110,6 +110,7 @@ def test_jsonl_zst_loads_back(archive, tmp_path):
     (path,) = (tmp_path / "z" / "data").glob("*.jsonl.zst")
     with zstd.open(path, "rt", encoding="utf-8") as handle:
         assert len([json.loads(line) for line in handle]) == len(archive_rows(archive))
+    assert "with the `zstandard` package" in (tmp_path / "z" / "README.md").read_text()
 
 
 @pytest.mark.parametrize("file_format", ["parquet", "jsonl", "csv"])

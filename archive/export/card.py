@@ -117,6 +117,11 @@ def dataset_card(
         f"duckdb.sql(\"SELECT * FROM '{pattern}'\")",
         "```",
         "",
+        *(
+            ["pandas reads `.jsonl.zst` files with the `zstandard` package installed.", ""]
+            if options.compress == "zst"
+            else []
+        ),
         "## Counts",
         "",
         "| portal | name | province (before / after 2025) | level | kind | articles |",
