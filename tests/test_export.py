@@ -263,10 +263,53 @@ def test_a_non_empty_folder_is_refused_unless_overwrite(archive, tmp_path):
     assert result.returncode == 1
     assert "is not empty (use --overwrite to replace it)" in result.stderr
     assert (out / "mine.txt").read_text() == "keep me"
-    assert export(archive, out, "--format", "jsonl", "--overwrite").returncode == 0
-    assert not (out / "mine.txt").exists()
-    assert (out / "README.md").exists()
+    # --overwrite replaces an earlier export, never a folder of other files
+    refused = export(archive, out, "--format", "jsonl", "--overwrite")
+    assert refused.returncode == 1 and "holds other files" in refused.stderr
+    assert (out / "mine.txt").read_text() == "keep me"
+    (out / "mine.txt").unlink()
+    assert export(archive, out, "--format", "jsonl").returncode == 0
+    assert export(archive, out, "--format", "csv", "--overwrite").returncode == 0
+    assert list((out / "data").glob("*.csv"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ds"]
+    assert (out.stat().st_mode & 0o777) == 0o777 & ~current_umask()  # as mkdir makes it
+
+
+def current_umask():
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_the_current_folder_is_never_overwritten(archive, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    result = export(archive, ".", "--format", "jsonl", "--overwrite")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_a_killed_exports_leftovers_are_removed_by_the_next(archive, tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = tmp_path / f".ds.partial-{dead.pid}-abc"
+    (leftover / "data").mkdir(parents=True)
+    assert export(archive, tmp_path / "ds", "--format", "jsonl").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ds"]
+
+
+def test_csv_cells_that_would_be_formulas_are_made_inert():
+    import io
+
+    from archive.export.shards import _CsvShard
+
+    text = io.StringIO()
+    shard = _CsvShard(text, io.BytesIO(), ("title", "word_count"))
+    shard.write_columns([['=HYPERLINK("x")', "-1 km", "@a", "ok"], [3, -1, 0, 1]])
+    lines = text.getvalue().splitlines()
+    assert lines[1:] == ['"\'=HYPERLINK(""x"")",3', "'-1 km,-1", "'@a,0", "ok,1"]
 
 
 def test_unwritable_or_missing_destination(archive, tmp_path):

@@ -25,6 +25,7 @@ from typing import Any
 from archive.db import exports
 from archive.export.card import (
     dataset_card,
+    looks_like_an_export,
     move_into_place,
     package_version,
     temporary_folder,
@@ -100,6 +101,13 @@ def _check_options(options: ExportOptions) -> None:
         raise ExportError(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not options.overwrite:
         raise ExportError(f"{out} is not empty (use --overwrite to replace it)")
+    if options.overwrite and out.is_dir() and any(out.iterdir()):
+        if Path.cwd().resolve().is_relative_to(out.resolve()):
+            raise ExportError(f"--overwrite will not replace {out}: it holds the current folder")
+        if not looks_like_an_export(out):
+            raise ExportError(
+                f"--overwrite replaces only an earlier export, and {out} holds other files"
+            )
     if not out.parent.is_dir():
         raise ExportError(f"cannot write to {out}: folder {out.parent} does not exist")
     if not os.access(out.parent, os.W_OK):

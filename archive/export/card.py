@@ -19,10 +19,46 @@ if TYPE_CHECKING:
 
 
 def temporary_folder(out: Path) -> Path:
+    """A hidden folder beside ``out`` to write into, named after this process, readable as a
+    folder made by ``mkdir`` would be; folders an export killed before now left are removed."""
+    remove_stale_partials(out)
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+        temp = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-{os.getpid()}-", dir=out.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        temp.chmod(0o777 & ~umask)  # mkdtemp makes it 0700: the dataset is meant to be shared
+        return temp
     except OSError as error:
         raise ExportError(f"cannot write to {out.parent}: {error.strerror}") from None
+
+
+def remove_stale_partials(out: Path) -> list[Path]:
+    """Remove ``.<out>.partial-<pid>-*`` folders whose process is gone (an export killed with
+    kill -9 cannot clean up after itself); returns them."""
+    removed = []
+    for folder in out.parent.glob(f".{out.name}.partial-*"):
+        pid = folder.name.rsplit(".partial-", 1)[1].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def looks_like_an_export(folder: Path) -> bool:
+    """What --overwrite may replace: a folder an export wrote (its card, checksums, data)."""
+    return all((folder / name).exists() for name in ("README.md", "SHA256SUMS", "data")) and all(
+        child.name in ("README.md", "SHA256SUMS", "data") for child in folder.iterdir()
+    )
 
 
 def move_into_place(temp: Path, out: Path, overwrite: bool) -> None:

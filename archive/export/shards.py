@@ -93,10 +93,21 @@ class _CsvShard(_TextShard):
         columns = [
             [json.dumps(v, ensure_ascii=False) for v in column]
             if column and isinstance(column[0], list)
-            else column
+            else [_inert(v) for v in column]
             for column in columns
         ]
         self.writer.writerows(zip(*columns, strict=True))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe (OWASP's
+    advice for CSV injection); numbers and everything else stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 class _ParquetShard(ShardWriter):
