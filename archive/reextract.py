@@ -21,6 +21,7 @@ from archive.db import SaveOutcome, Store
 from crawler.portals import Portal, all_portals
 from pipelines.extraction import EXTRACTOR_VERSION, NotAnArticle, extract_article
 from pipelines.extraction.core import layout_tag
+from pipelines.pool import die_with_parent
 from pipelines.record import ArticleRecord, article_record
 
 BATCH = 200  # articles saved per transaction
@@ -162,6 +163,7 @@ _PORTALS: dict[str, Portal] = {}
 
 
 def _init_worker(portals: dict[str, Portal]) -> None:
+    die_with_parent()
     _PORTALS.clear()
     _PORTALS.update(portals)
 

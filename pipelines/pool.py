@@ -125,7 +125,26 @@ def resolve(function: str) -> Extractor:
     return found
 
 
+def die_with_parent() -> None:
+    """Have the kernel kill this process when the process that started it dies, kill -9
+    included (Linux: PR_SET_PDEATHSIG), so no worker outlives the crawl or re-extraction that
+    needed it. A parent already gone means exit now."""
+    import ctypes
+    import signal
+    import sys
+
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: workers end with their queue instead
+        return
+    if os.getppid() != parent:
+        sys.exit(0)
+
+
 def _start_worker(portal: Any, function: str) -> None:
+    die_with_parent()
     _WORKER["function"] = resolve(function)
     _WORKER["portal"] = portal
 

@@ -113,3 +113,59 @@ def test_a_crawl_records_pages_that_hang_crash_or_raise_and_goes_on(tmp_path):
     assert failed == {url: reasons[kind] for url, kind in faulty.items()}
     assert stored_from == fetched - set(faulty)
     assert f"extraction failures: {len(faulty)}" in result.stdout
+
+
+CHILD = """
+import sys, time
+sys.path.insert(0, {root!r})
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing
+from pipelines.pool import ExtractionPool, die_with_parent
+
+if __name__ == "__main__":
+    pool = ExtractionPool(None, workers=2)
+    pages = [pool.submit("https://x.vn/a", b"<html></html>", {{}}, "2025-01-01") for _ in "ab"]
+    [page.exception() for page in pages]
+    executor = ProcessPoolExecutor(2, multiprocessing.get_context("fork"), die_with_parent)
+    list(executor.map(abs, [1, 2]))
+    print("ready", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_workers_die_with_their_parent_even_after_kill_9(tmp_path):
+    """The crawl's pebble workers (children of a fork server) and re-extraction's (children of
+    the command) used to outlive a killed command for half an hour."""
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "child.py"
+    script.write_text(CHILD.format(root=str(Path(__file__).resolve().parent.parent)))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "ready"
+    descendants = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(parent.pid)], capture_output=True, text=True
+    ).stdout.split()
+    workers = [int(pid) for pid in descendants]
+    for child in list(workers):  # the fork server's own children: the pebble workers
+        grandchildren = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(child)], capture_output=True, text=True
+        ).stdout.split()
+        workers += [int(pid) for pid in grandchildren]
+    assert len(workers) >= 4
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                return stat.read().split()[2] != "Z"
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert [pid for pid in workers if alive(pid)] == []
