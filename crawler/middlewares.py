@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from scrapy.exceptions import IgnoreRequest
 
 from crawler.options import CrawlOptions
-from crawler.urls import rebase
+from crawler.urls import rebase, site_of
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -37,7 +37,7 @@ class StayOnHostMiddleware:
         return cls(crawler, CrawlOptions.from_settings(crawler.settings).fetch_host)
 
     def process_request(self, request: Request) -> None:
-        if urlsplit(request.url).hostname == self.host:
+        if site_of(request.url) == self.host:
             return
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value("portal/offsite_refused")
@@ -63,7 +63,7 @@ class OffsiteRedirectMiddleware:
             return response
         target = absolute_location(response.url, location, origin=None)
         stats = self.crawler.stats
-        if urlsplit(target).hostname != self.host and stats is not None:
+        if site_of(target) != self.host and stats is not None:
             stats.inc_value("portal/offsite_redirect")
             stats.set_value("portal/offsite_redirect/last", target)
             logger.info("not following redirect off the site: %s -> %s", response.url, target)

@@ -25,6 +25,7 @@ from scrapy.settings import BaseSettings, Settings, default_settings
 
 from crawler.errors import ArchiveError
 from crawler.portals import Portal, UnknownPortalError, get_portal
+from crawler.urls import site_of
 
 SETTINGS_MODULE = "crawler.settings"
 RECHECK_CHOICES = ("due", "all")
@@ -199,8 +200,8 @@ class CrawlOptions:
 
     @property
     def fetch_host(self) -> str:
-        """The host a crawl stays on (its name: the port is not compared)."""
-        return urlsplit(self.fetch_base).hostname or ""
+        """The site a crawl stays on: host, and port unless the scheme's usual one."""
+        return site_of(self.fetch_base)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlOptions:

@@ -19,6 +19,19 @@ MAX_PATH_SEGMENTS = 20  # Heritrix's TooManyPathSegments default
 MAX_URL_LENGTH = 2048
 
 
+def site_of(url: str) -> str:
+    """What a crawl stays on: the host and, unless it is the scheme's usual one, the port
+    (``127.0.0.1:18100``; ``honglinh.hatinh.gov.vn`` for http and https alike). Two servers on
+    one host are two sites: a replay and a simulator side by side, or a portal's admin port."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        port = parts.port
+    except ValueError:
+        return host
+    return f"{host}:{port}" if port and port not in (80, 443) else host
+
+
 def path_and_query(url: str) -> str:
     """The part of ``url`` a portal's URL patterns match and a request line names: its path and
     query (``/a/b.aspx?Page=2``)."""

@@ -114,3 +114,30 @@ def test_a_stored_article_is_fetched_again_only_as_a_conditional_recheck():
     assert recheck.headers["If-Modified-Since"] == modified.encode()
     assert recheck.meta["handle_httpstatus_list"] == [304]
     assert spider._follow(article(3)) is None  # linked from a listing: stored, not fetched
+
+
+def test_the_crawl_stays_on_its_host_and_port():
+    """Another port of the same host is another site (a replay beside a simulator, an admin
+    port); http and https on their usual ports are the same site."""
+    import pytest
+    from scrapy.exceptions import IgnoreRequest
+
+    from crawler.middlewares import OffsiteRedirectMiddleware, StayOnHostMiddleware
+    from crawler.urls import site_of
+
+    base = "http://127.0.0.1:18100"
+    spider = make_spider("honglinh", ARCHIVE_FETCH_BASE=base)
+    path = "/portal/pages/2024-03-01/Tin-so-1.aspx"
+    assert spider._local(base + path) == base + path
+    assert spider._local("http://127.0.0.1:18101" + path) is None
+    stay = StayOnHostMiddleware.from_crawler(spider.crawler)
+    stay.process_request(Request(base + path))  # allowed
+    with pytest.raises(IgnoreRequest):
+        stay.process_request(Request("http://127.0.0.1:18101" + path))
+    redirects = OffsiteRedirectMiddleware.from_crawler(spider.crawler)
+    moved = Response(base + path, status=302, headers={"Location": "http://127.0.0.1:9/x"})
+    redirects.process_response(Request(base + path), moved)
+    assert spider.crawler.stats.get_value("portal/offsite_redirect/last") == "http://127.0.0.1:9/x"
+    assert site_of("https://honglinh.hatinh.gov.vn:443/a") == site_of(
+        "http://honglinh.hatinh.gov.vn/"
+    )

@@ -38,7 +38,7 @@ from crawler.options import CrawlOptions
 from crawler.portals import Portal, get_portal
 from crawler.spiders.sitemaps import SitemapReading
 from crawler.spiders.walk import ListingWalk
-from crawler.urls import canonical_url, rebase, trap_reason
+from crawler.urls import canonical_url, rebase, site_of, trap_reason
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -69,8 +69,8 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         super().__init__(**kwargs)
         self.portal = portal if isinstance(portal, Portal) else get_portal(portal)
         self.fetch_base = (fetch_base or self.portal.origin).rstrip("/")
-        self.fetch_host = urlsplit(self.fetch_base).hostname or ""
-        self.allowed_domains = [self.fetch_host]
+        self.fetch_host = site_of(self.fetch_base)  # host, and port unless the usual one
+        self.allowed_domains = [urlsplit(self.fetch_base).hostname or ""]
         self.limit = limit
         self.link_reader = LinkReader(self._local)
         self.link_counts: Counter[str] = Counter()
@@ -273,7 +273,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         if host == self.portal.host and self.fetch_base != self.portal.origin:
             # An absolute link (or <base href>) to the real site, seen through a local copy.
             url = rebase(url, self.fetch_base)
-        elif urlsplit(url).hostname != self.fetch_host:
+        elif site_of(url) != self.fetch_host:
             return None
         return canonical_url(url)
 
