@@ -37,6 +37,16 @@ def db_option(default: str = DEFAULT_DB, created: bool = True) -> Callable[[Any]
     )
 
 
+def port_option(default: int) -> Callable[[Any], Any]:
+    return click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=default,
+        show_default=True,
+        help="Port on 127.0.0.1.",
+    )
+
+
 settings_option = click.option(
     "-s",
     "--set",

@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from archive.cli import cli
-from archive.cli.common import EXIT_CRAWL_FAILED, format_table, portal_named
+from archive.cli.common import EXIT_CRAWL_FAILED, format_table, port_option, portal_named
 from crawler.clock import now_iso
 from crawler.portals import Portal
 from simulator.data import MissingDataError, mirror_root
@@ -18,13 +18,7 @@ from simulator.data import MissingDataError, mirror_root
 
 @cli.command()
 @click.argument("target", metavar="PORTAL_OR_FOLDER")
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8000,
-    show_default=True,
-    help="Port on 127.0.0.1.",
-)
+@port_option(8000)
 def replay(target: str, port: int) -> None:
     """Serve a portal's offline mirror (or any mirror folder) on 127.0.0.1 until Ctrl-C.
 

@@ -12,7 +12,13 @@ import click
 
 from archive.api import Archive
 from archive.cli import cli
-from archive.cli.common import db_option, existing_store, format_table, user_errors
+from archive.cli.common import (
+    db_option,
+    existing_store,
+    format_table,
+    port_option,
+    user_errors,
+)
 from archive.search import MARK_CLOSE, MARK_OPEN, marked
 from archive.status import FROZEN_DAYS
 
@@ -201,13 +207,7 @@ def search(
 
 @cli.command()
 @db_option(created=False)
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8001,
-    show_default=True,
-    help="Port on 127.0.0.1.",
-)
+@port_option(8001)
 def serve(db_path: str, port: int) -> None:
     """Browse and search the archive in a web browser, until Ctrl-C: Datasette on 127.0.0.1,
     read-only (a crawl may write meanwhile). Pages: / (portals, their fate, articles per
