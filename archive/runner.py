@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from scrapy.settings import Settings
 
 from crawler.options import CrawlOptions, fetch_base_url, project_settings
+from crawler.outcome import crawl_problem
 from crawler.portals import Portal
 from simulator.data import mirror_root
 from simulator.replay import ReplayServer
@@ -39,8 +40,13 @@ class CrawlResult:
 
     @property
     def ok(self) -> bool:
-        """Finished, and the site answered at least once (a dead site is a failed crawl)."""
-        return self.finish_reason in FINISHED and self.stats.get("response_received_count", 0) > 0
+        """Finished, the site answered at least once (a dead site is a failed crawl), and
+        nothing kept the crawl from its job (crawler.outcome: robots.txt, the start page)."""
+        return (
+            self.finish_reason in FINISHED
+            and self.stats.get("response_received_count", 0) > 0
+            and crawl_problem(self.stats) is None
+        )
 
     @property
     def locked(self) -> bool:

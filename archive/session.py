@@ -35,6 +35,7 @@ from crawler.clock import iso_seconds
 from crawler.index import MemoryIndex, RecheckTarget
 from crawler.items import CaptureRef
 from crawler.options import CrawlOptions
+from crawler.outcome import crawl_problem
 from crawler.spiders.portal import PortalSpider
 from pipelines.record import ArticleRecord
 
@@ -142,6 +143,8 @@ class ArchiveSession:
         status = "failed" if self.failure else reason
         if status == "finished" and not stats.get("response_received_count"):
             status = "no_response"  # the site is down or gone: not a successful run
+        elif status == "finished" and crawl_problem(stats):
+            status = "failed"
         try:
             store.finish_run(run_id, status, stats)
         except StoreError as error:

@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.utils.asyncio import call_later
+from scrapy.utils.misc import build_from_crawler
+from twisted.internet.defer import Deferred
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -91,6 +94,25 @@ def retry_after_seconds(value: str) -> float | None:
 
 
 class RobotsPolicyMiddleware(RobotsTxtMiddleware):
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        """robots.txt unreachable (refused, dropped, timed out): RFC 9309 §2.3.1.4 says assume
+        complete disallow, where Scrapy would allow everything."""
+        if isinstance(exc, IgnoreRequest):
+            super()._robots_error(exc, netloc)
+            return
+        logger.warning(
+            "robots.txt of %s could not be fetched (%s): treating the site as disallowed for "
+            "now (RFC 9309)",
+            netloc,
+            type(exc).__name__,
+        )
+        self._stats.inc_value("robotstxt/unreachable_disallow")
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:
             logger.warning(

@@ -54,12 +54,43 @@ def test_a_wait_too_long_is_not_waited(sim, tmp_path):
 def test_a_robots_txt_server_error_disallows_the_site_for_now(sim, tmp_path):
     sim.add_fault(PORTAL, Fault(r"^/robots\.txt$", "status", status=503))
     db = tmp_path / "a.db"
-    crawl(sim, PORTAL, db)
+    result = crawl(sim, PORTAL, db)
     stats = last_run_stats(db)
     assert stats["robotstxt/server_error_disallow"] == 1
     assert stats["robotstxt/forbidden"] >= 1
     assert stats["response_received_count"] == 1  # robots.txt, and nothing else
     assert stored(db, PORTAL) == {}
+    # not a success: exit 1, the run recorded as failed, and why
+    assert result.returncode == 1
+    assert "FAILED: robots.txt answered a server error" in result.stdout
+    assert run_status(db) == "failed"
+
+
+def run_status(db):
+    with closing(sqlite3.connect(db)) as conn:
+        return conn.execute("SELECT status FROM runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+
+
+def test_an_unreachable_robots_txt_disallows_the_site_for_now(sim, tmp_path):
+    """RFC 9309 §2.3.1.4: robots.txt unreachable (the connection dropped) means complete
+    disallow; Scrapy would have allowed everything."""
+    sim.add_fault(PORTAL, Fault(r"^/robots\.txt$", "drop"))
+    db = tmp_path / "a.db"
+    result = crawl(sim, PORTAL, db)
+    stats = last_run_stats(db)
+    assert stats["robotstxt/unreachable_disallow"] == 1
+    assert stats["robotstxt/forbidden"] >= 1
+    assert stats.get("response_received_count", 0) == 0
+    assert result.returncode == 1 and run_status(db) in ("failed", "no_response")
+
+
+def test_a_start_page_that_fails_is_not_a_finished_crawl(sim, tmp_path):
+    sim.add_fault(PORTAL, Fault(r"^/$", "status", status=500))
+    db = tmp_path / "a.db"
+    result = crawl(sim, PORTAL, db)
+    assert result.returncode == 1
+    assert "FAILED: the start page could not be fetched" in result.stdout
+    assert run_status(db) == "failed"
 
 
 def test_crawl_delay_spaces_the_requests(sim, tmp_path):

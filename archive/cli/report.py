@@ -11,6 +11,7 @@ import click
 
 from archive.db import Store
 from archive.runner import CrawlResult
+from crawler.outcome import crawl_problem
 
 
 def why_nothing(stats: dict[str, Any]) -> str | None:
@@ -54,6 +55,9 @@ def print_crawl(result: CrawlResult) -> None:
     outcome = "finished" if result.ok else f"ENDED: {result.finish_reason}"
     if result.failure:
         outcome += f" ({result.failure})"
+    problem = crawl_problem(s)
+    if problem and result.finish_reason in ("finished", "closespider_itemcount"):
+        outcome = f"FAILED: {problem}"
     if not s.get("response_received_count", 0):
         redirect = s.get("portal/offsite_redirect/last")
         outcome = (

@@ -119,7 +119,13 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for path in self.portal.start_paths:
             # Not dont_filter: a link back to the home page must not fetch it again.
-            yield scrapy.Request(self.fetch_base + path, callback=self.parse, meta={"start": True})
+            self._count("portal/start/requested")
+            yield scrapy.Request(
+                self.fetch_base + path,
+                callback=self.parse,
+                errback=self._start_failed,
+                meta={"start": True},
+            )
         for path in self.portal.sitemaps:
             yield self._xml_request(self.fetch_base + path, self.parse_sitemap)
         for path in self.portal.feeds:
@@ -286,6 +292,11 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
             return None if self._limit_reached() else self._listing_request(url)
         self._count(kind)
         return None
+
+    def _start_failed(self, failure: Failure) -> None:
+        """A start page that failed (an error status, or no answer): counted, so the crawl is
+        not reported as a success (crawler.outcome)."""
+        self._count("portal/start/failed")
 
     def _listing_request(self, url: str) -> scrapy.Request:
         self.listings_requested.add(url)

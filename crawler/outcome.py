@@ -1,0 +1,18 @@
+"""Whether a crawl that ran to its end did its job, from its stats: the one judgement the exit
+status, the recorded run and the summary share, so no failure is reported as success."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def crawl_problem(stats: dict[str, Any]) -> str | None:
+    """What kept a finished crawl from doing its job, for a person; None when nothing did."""
+    if stats.get("robotstxt/unreachable_disallow"):
+        return "robots.txt could not be fetched, which means: fetch nothing (RFC 9309)"
+    if stats.get("robotstxt/server_error_disallow"):
+        return "robots.txt answered a server error, which means: fetch nothing for now"
+    failed = stats.get("portal/start/failed", 0)
+    if failed and failed >= stats.get("portal/start/requested", 0):
+        return "the start page could not be fetched"
+    return None
