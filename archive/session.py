@@ -60,6 +60,7 @@ class ArchiveSession:
         self.index = MemoryIndex()
         self.recheck: list[RecheckTarget] = []
         self.failure: str | None = None  # why the crawl was stopped from here, if it was
+        self.store_failed = False  # the database refused a write: nothing more is sent to it
         self._held = ExitStack()
         self._flusher: Any = None
 
@@ -131,7 +132,10 @@ class ArchiveSession:
             if self._flusher is not None and self._flusher.running:
                 self._flusher.stop()
             if self.warc is not None:
-                self.warc.close()
+                try:
+                    self.warc.close()
+                except OSError as error:
+                    self.stop(f"cannot finish the WARC files: {error.strerror}")
             self.commit(due_only=False)
             if self.store is not None and self.run_id is not None:
                 self._finish_run(self.store, self.run_id, reason)
@@ -159,10 +163,15 @@ class ArchiveSession:
         if self.warc is None or self.writer is None:
             return None
         earlier = self.writer.earlier_capture(exchange.target_uri, record["payload_digest"])
-        written = self.warc.write(
-            exchange,
-            revisit_of=(earlier[0], earlier[1].replace("+00:00", "Z")) if earlier else None,
-        )
+        try:
+            written = self.warc.write(
+                exchange,
+                revisit_of=(earlier[0], earlier[1].replace("+00:00", "Z")) if earlier else None,
+            )
+        except OSError as error:  # a full disk, most often: the WARC files fill first
+            self._count("archive/warc/write_failed")
+            self.stop(f"cannot write the WARC files in {self.warc.directory}: {error.strerror}")
+            return None
         row = {
             **record,
             "record_type": written.record_type,
@@ -185,6 +194,11 @@ class ArchiveSession:
         return self.writer.add_capture({**row, "run_id": self.run_id, "portal": self.portal.id})
 
     def save_article(self, record: ArticleRecord, capture: CaptureRef | None) -> None:
+        if capture is None and self.warc is not None:
+            # Its response could not be written to the WARC files (a full disk): an article is
+            # stored only with its capture, so the next crawl fetches it again.
+            self._count("archive/articles/not_stored_without_capture")
+            return
         self._queue(lambda writer: writer.save_article(record, self.run_id, capture, self._outcome))
 
     def record_failure(self, url: str, reason: str, capture: CaptureRef | None) -> None:
@@ -210,14 +224,14 @@ class ArchiveSession:
         self._queue(lambda writer: writer.record_lastmod(self.portal.id, identity, lastmod))
 
     def _queue(self, write: Any) -> None:
-        if self.writer is None or self.failure:
+        if self.writer is None or self.store_failed:
             return
         write(self.writer)
         self.commit(due_only=True)
 
     def commit(self, due_only: bool) -> None:
         """Commit the queued writes (only if due); a refused write stops the crawl."""
-        if self.writer is None or self.failure:
+        if self.writer is None or self.store_failed:
             return
         try:
             if due_only:
@@ -225,10 +239,18 @@ class ArchiveSession:
             else:
                 self.writer.flush()
         except StoreError as error:
-            self.failure = str(error)
-            logger.error("%s; stopping the crawl", error)
-            if self.crawler.engine is not None and self.crawler.engine.spider is not None:
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
+            self.store_failed = True
+            self.stop(str(error))
+
+    def stop(self, why: str) -> None:
+        """Stop the crawl (once) because the archive cannot take what it fetches: what is
+        queued is still committed if the database can take it, and the run is failed."""
+        if self.failure:
+            return
+        self.failure = why
+        logger.error("%s; stopping the crawl", why)
+        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="store_error"))
 
     def _outcome(self, outcome: str) -> None:
         self._count(f"archive/articles/{outcome}")

@@ -3,6 +3,7 @@
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -148,3 +149,35 @@ def test_every_response_is_archived_in_warc_and_unchanged_refetches_are_revisits
         record = next(iter(ArchiveIterator(stream)))
     assert record.rec_headers.get_header("WARC-Target-URI") == url
     assert url.startswith("https://thanhuy.backan.dcs.vn/")
+
+
+def test_a_full_disk_stops_the_crawl_as_failed_and_loses_nothing_stored(sim, tmp_path):
+    """The WARC files fill first (the usual case): the crawl stops, exits 1, says why and is
+    recorded as failed; what was committed stays, and no article is stored without its
+    capture. Needs root, for a 32 KiB tmpfs as the WARC folder."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("a small tmpfs needs root (mount); the full-disk path is not exercised")
+    warc = tmp_path / "warc"
+    warc.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32k", "tmpfs", str(warc)])
+    if mounted.returncode != 0:
+        pytest.skip("mount is not permitted here; the full-disk path is not exercised")
+    try:
+        sim.set_clock(DEFAULT_CLOCK)
+        db = tmp_path / "full.db"
+        result = crawl(sim, "baohatinh", db, "-s", f"ARCHIVE_WARC_DIR={warc}")
+        assert result.returncode == 1, result.stdout
+        assert "No space left on device" in result.stdout
+        assert "Traceback" not in result.stderr
+        with closing(sqlite3.connect(db)) as conn:
+            (status,) = conn.execute("SELECT status FROM runs").fetchone()
+            orphans = conn.execute(
+                "SELECT count(*) FROM articles WHERE capture_id IS NULL"
+            ).fetchone()[0]
+        assert status == "failed" and orphans == 0
+        assert last_run_stats(db)["archive/warc/write_failed"] >= 1
+    finally:
+        subprocess.run(["umount", str(warc)], check=False)
