@@ -25,6 +25,20 @@ def lock_path(db_path: str | Path, portal: str) -> Path:
     return db.with_name(f"{db.stem}-locks") / f"{portal}.lock"
 
 
+def is_held(db_path: str | Path, portal: str) -> bool:
+    """Whether a live process holds the crawl lock of ``portal`` in this archive now."""
+    path = lock_path(db_path, portal)
+    if not path.exists():
+        return False
+    with open(path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    return False
+
+
 @contextmanager
 def portal_lock(db_path: str | Path, portal: str) -> Iterator[None]:
     path = lock_path(db_path, portal)

@@ -95,6 +95,7 @@ class ArchiveSession:
         try:
             self.store = self._held.enter_context(Store(options.db_path))
             self.store.save_source(self.portal)
+            self.store.mark_interrupted(self.portal.id)  # we hold the lock: no run is alive
             self.run_id = self.store.start_run(self.portal.id, options.command)
             self.index = MemoryIndex(
                 self.store.known_articles(self.portal.id),

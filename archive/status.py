@@ -6,10 +6,12 @@ Every portal with runs in the archive gets a fate, from its recent runs and arti
 - ``gone``: the last crawls got no answer at all (connections refused, dropped, timed out);
 - ``redirected``: it answers only with a redirect to another site (a merged province, say);
 - ``frozen``: it answers, but its newest article is older than ``frozen_days``;
-- ``failing``: its last crawl ended badly (a full disk, a crash) or extraction fails on too many
-  of its pages.
+- ``failing``: its last crawl ended badly (a full disk, a crash, killed) or too many of its
+  pages failed (pages given up after their retries, and extraction failures);
+- ``running``: a crawl of it is under way (its lock is held), which needs nobody.
 
-Anything but ``alive`` needs a human.
+Anything but ``alive`` and ``running`` needs a human. A run still marked running whose lock is
+free was killed; the next crawl of the portal marks it ``interrupted``.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from archive.db import Store
+from archive.locks import is_held
 
 FROZEN_DAYS = 60
 RECENT_RUNS = 5
@@ -39,7 +42,7 @@ class PortalStatus:
 
     @property
     def needs_attention(self) -> bool:
-        return self.fate != "alive"
+        return self.fate not in ("alive", "running")
 
 
 def portal_statuses(
@@ -55,11 +58,19 @@ def _status(store: Store, portal: str, now: datetime, frozen_days: int) -> Porta
     last = runs[0]
     stats = json.loads(last["stats"] or "{}")
     pages = stats.get("response_received_count", 0) or 0
-    failures = stats.get("archive/extract/failed", 0) + sum(
-        v for k, v in stats.items() if k.startswith("downloader/response_status_count/5")
-    )
-    error_rate = failures / pages if pages else 1.0
-    fate, detail = _fate(last, stats, newest, now, frozen_days, error_rate)
+    # Pages given up (after their retries), not responses: a 503 retried twice is one failure.
+    failures = stats.get("archive/extract/failed", 0) + stats.get("retry/max_reached", 0)
+    error_rate = min(1.0, failures / pages) if pages else 1.0
+    if last["status"] == "running":
+        running = is_held(store.path, portal)
+        fate, detail = (
+            ("running", "a crawl is under way")
+            if running
+            else ("failing", "the last crawl was interrupted (killed); the next one resumes")
+        )
+        error_rate = 0.0 if running else error_rate
+    else:
+        fate, detail = _fate(last, stats, newest, now, frozen_days, error_rate)
     new_per_run = sum(r["articles_new"] or 0 for r in runs) / len(runs)
     return PortalStatus(
         portal, fate, detail, count, newest, last_ok, round(new_per_run, 1), round(error_rate, 3)

@@ -107,6 +107,9 @@ def test_kill_9_then_resume_loses_nothing_and_stores_nothing_twice(sim, tmp_path
     assert set(keys) == visible  # nothing lost
     stats = last_run_stats(db)
     assert stats["archive/articles/new"] == len(visible) - len(interrupted)
+    with closing(sqlite3.connect(db)) as conn:
+        statuses = [s for (s,) in conn.execute("SELECT status FROM runs ORDER BY id")]
+    assert statuses == ["interrupted", "finished"]  # the killed run, marked by the next
     assert stats["portal/article/known"] >= len(interrupted)  # not fetched again
     for warc in (tmp_path / "a-warc").glob("*.warc.gz"):  # no record left cut by the kill
         gzip.decompress(warc.read_bytes())

@@ -85,6 +85,21 @@ class RunQueries(Database):
             )
         )
 
+    def mark_interrupted(self, portal: str) -> int:
+        """Runs of ``portal`` still marked running, whose process is gone (the caller holds the
+        portal's lock, so none is alive): marked ``interrupted``. How many."""
+
+        def mark() -> int:
+            cursor = self.db.conn.execute(
+                "UPDATE runs SET status = 'interrupted', finished_at = ? WHERE portal = ? "
+                f"AND status = 'running' AND command IN {CRAWLING_COMMANDS}",
+                [now_iso(), portal],
+            )
+            return int(cursor.rowcount)
+
+        marked: int = self._write(mark)
+        return marked
+
     def crawled_portals(self) -> list[str]:
         """Portals with at least one crawl recorded."""
         rows = self.db.execute(
