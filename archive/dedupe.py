@@ -78,7 +78,8 @@ def dedupe(store: Store, threshold: float | None = None) -> DedupeResult:
     groups = _UnionFind(members)
     by_hash: dict[str, str] = {}
     for url, (_, text_hash, _, _) in members.items():
-        groups.union(url, by_hash.setdefault(text_hash, url))
+        if text_hash is not None:  # no hash says nothing of sameness
+            groups.union(url, by_hash.setdefault(text_hash, url))
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     for url, minhash in minhashes.items():
         lsh.insert(url, minhash)

@@ -83,3 +83,46 @@ def test_republished_articles_cluster_across_the_two_portals(two_portals):
     paper_urls = {url for _, portal, _, url in members if portal == PAPER}
     assert set(representatives.values()) <= paper_urls  # the original comes first
     assert f"{len(pairs)} across portals" in result.stdout
+
+
+def test_an_archive_from_before_text_hash_is_filled_and_not_one_cluster(tmp_path):
+    """Migration 4 added text_hash without filling it; dedupe then took every older article for
+    one text. Migration 10 fills it, and a missing hash never groups articles."""
+    import sqlite3
+    from contextlib import closing
+
+    import sqlite_utils
+
+    from archive.db import Store
+    from archive.db.schema import MIGRATIONS
+    from pipelines.record import text_hash
+
+    path = tmp_path / "old.db"
+    topics = ("nông thôn mới", "chuyển đổi số", "phòng chống lụt bão")
+    texts = [
+        " ".join(f"Câu {n} về {topic}: xã triển khai kế hoạch số {n * 7 + i}." for n in range(12))
+        for i, topic in enumerate(topics)
+    ]
+    with closing(sqlite3.connect(path)) as conn:
+        db = sqlite_utils.Database(conn)
+        for migration in MIGRATIONS[:3]:  # an archive made before migration 4
+            migration(db)
+        conn.execute("PRAGMA user_version = 3")
+        for number, text in enumerate(texts):
+            db.table("articles").insert(
+                {
+                    "url": f"https://x.vn/{number}",
+                    "portal": "honglinh",
+                    "title": f"Tin {number}",
+                    "text": text,
+                    "content_hash": str(number),
+                    "fetched_at": "2020-01-01",
+                    "published": f"2020-01-0{number + 1}",
+                }
+            )
+        conn.commit()
+    with Store(path) as store:
+        hashes = [h for (h,) in store.db.execute("SELECT text_hash FROM articles ORDER BY url")]
+        assert hashes == [text_hash(text) for text in texts]
+        result = dedupe(store)
+    assert result.articles == 3 and result.clusters == 0

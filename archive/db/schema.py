@@ -228,6 +228,19 @@ def _m009_search_folds_d(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m010_fill_text_hash(db: sqlite_utils.Database) -> None:
+    # Migration 4 added text_hash without filling it: an archive older than it had every earlier
+    # article with none, and dedupe took them all for one text (150 distinct articles in one
+    # cluster). Filled as new rows get it (pipelines.record.article_record): text, else title.
+    from pipelines.record import text_hash
+
+    db.conn.create_function("portal_archive_text_hash", 1, lambda text: text_hash(text or ""))
+    db.execute(
+        "UPDATE articles SET text_hash = portal_archive_text_hash(coalesce(nullif(text, ''), "
+        "title)) WHERE text_hash IS NULL"
+    )
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
@@ -238,6 +251,7 @@ MIGRATIONS: list[Migration] = [
     _m007_word_count,
     _m008_extraction_failures,
     _m009_search_folds_d,
+    _m010_fill_text_hash,
 ]
 
 
