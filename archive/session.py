@@ -66,7 +66,7 @@ class ArchiveSession:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveSession:
-        session = cls(crawler, CrawlOptions.from_settings(crawler.settings))
+        session = cls(crawler, CrawlOptions.of(crawler))
         _SESSIONS[crawler] = session
         crawler.signals.connect(session.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(session.spider_closed, signal=signals.spider_closed)

@@ -32,7 +32,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        options = CrawlOptions.from_settings(crawler.settings)
+        options = CrawlOptions.of(crawler)
         if options.progress_interval <= 0:
             raise NotConfigured
         extension = cls(crawler, options.progress_interval, options.since)

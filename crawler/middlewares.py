@@ -34,7 +34,7 @@ class StayOnHostMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StayOnHostMiddleware:
-        return cls(crawler, CrawlOptions.from_settings(crawler.settings).fetch_host)
+        return cls(crawler, CrawlOptions.of(crawler).fetch_host)
 
     def process_request(self, request: Request) -> None:
         if site_of(request.url) == self.host:
@@ -55,7 +55,7 @@ class OffsiteRedirectMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OffsiteRedirectMiddleware:
-        return cls(crawler, CrawlOptions.from_settings(crawler.settings).fetch_host)
+        return cls(crawler, CrawlOptions.of(crawler).fetch_host)
 
     def process_response(self, request: Request, response: Response) -> Response:
         location = response.headers.get(b"Location")

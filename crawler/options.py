@@ -18,14 +18,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+from weakref import WeakKeyDictionary
 
 from scrapy.settings import BaseSettings, Settings, default_settings
 
 from crawler.errors import ArchiveError
 from crawler.portals import Portal, UnknownPortalError, get_portal
 from crawler.urls import site_of
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 SETTINGS_MODULE = "crawler.settings"
 RECHECK_CHOICES = ("due", "all")
@@ -204,6 +208,15 @@ class CrawlOptions:
         return site_of(self.fetch_base)
 
     @classmethod
+    def of(cls, crawler: Crawler) -> CrawlOptions:
+        """The options of ``crawler``'s crawl, read from its settings once: the spider, the
+        session, the middlewares, the pipelines and the progress line all ask here."""
+        options = _OPTIONS.get(crawler)
+        if options is None:
+            options = _OPTIONS[crawler] = cls.from_settings(crawler.settings)
+        return options
+
+    @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlOptions:
         """Read and check every ARCHIVE_* setting; SettingError names the first bad one."""
         portal_id = settings.get("ARCHIVE_PORTAL")
@@ -256,3 +269,6 @@ class CrawlOptions:
             ),
             extract_function=_extract_function(settings.get("ARCHIVE_EXTRACT_FUNCTION")),
         )
+
+
+_OPTIONS: WeakKeyDictionary[Crawler, CrawlOptions] = WeakKeyDictionary()

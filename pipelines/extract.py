@@ -72,7 +72,7 @@ class ExtractPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
-        return cls(crawler, CrawlOptions.from_settings(crawler.settings))
+        return cls(crawler, CrawlOptions.of(crawler))
 
     def open_spider(self) -> None:
         self.pool = ExtractionPool(self.portal, self.workers, self.timeout, self.function)

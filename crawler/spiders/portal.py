@@ -105,7 +105,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
-        options = CrawlOptions.from_settings(crawler.settings)
+        options = CrawlOptions.of(crawler)
         kwargs.setdefault("portal", options.portal)
         kwargs.setdefault("fetch_base", options.fetch_base)
         kwargs.setdefault("limit", options.limit)
