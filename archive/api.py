@@ -26,7 +26,7 @@ from typing import Any
 from archive.db import Store, StoreError
 from archive.locks import LockedError
 from archive.runner import CrawlResult, check_crawl, run_crawl
-from archive.search import MARK_CLOSE, MARK_OPEN, fts_query, snippet
+from archive.search import fts_query, passage, starred
 from crawler.errors import ArchiveError
 from crawler.options import check_setting_names, parse_setting_pairs
 from crawler.portals import Portal, get_portal
@@ -100,8 +100,9 @@ class Archive:
     ) -> CrawlResult:
         declared = portal if isinstance(portal, Portal) else get_portal(portal)
         if isinstance(settings, list | tuple):
-            settings = parse_setting_pairs(settings)
-        check_setting_names(settings or {})
+            settings = parse_setting_pairs(settings)  # names checked there
+        else:
+            check_setting_names(settings or {})
         overrides = {**overrides, **(settings or {})}
         check_crawl(declared, str(self.path), fetch_base, overrides)
         self.open().close()  # an unusable path fails here, before any fetching
@@ -136,21 +137,20 @@ class Archive:
         match = query if raw else fts_query(query)
         if not match.strip():
             return []
+        chosen = {"portal": portal} if portal else {}
+        days = (str(since) if since else None, str(until) if until else None)
         with self.open() as store:
             try:
-                rows = store.search(
-                    match,
-                    limit,
-                    portal,
-                    str(since) if since else None,
-                    str(until) if until else None,
-                )
+                rows = store.matching(match, chosen, limit, 0, *days)
             except StoreError as error:
                 raise StoreError(f"cannot search for {query!r}: {error}") from None
-        for row in rows:
-            text = "\n".join(part for part in (row["lead"], row.pop("text")) if part)
-            row["snippet"] = snippet(text, query).replace(MARK_OPEN, "**").replace(MARK_CLOSE, "**")
-        return rows
+        return [
+            {
+                **{key: row[key] for key in ("url", "title", "published", "portal", "lead", "id")},
+                "snippet": starred(passage(row["lead"], row["text"], query)),
+            }
+            for row in rows
+        ]
 
     def count(self, portal: str | None = None) -> int:
         with self.open() as store:

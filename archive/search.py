@@ -57,5 +57,15 @@ def snippet(text: str, query: str, width: int = 200) -> str:
     return prefix + marked(piece, query) + suffix
 
 
+def passage(lead: str | None, text: str | None, query: str) -> str:
+    """The marked passage shown under a search result: from the lead and the text."""
+    return snippet("\n".join(part for part in (lead, text) if part), query)
+
+
+def starred(text: str) -> str:
+    """Marked words as ``**word**``, for a terminal and for JSON."""
+    return text.replace(MARK_OPEN, "**").replace(MARK_CLOSE, "**")
+
+
 def _words(text: str) -> Iterator[re.Match[str]]:
     return _WORD.finditer(text)

@@ -32,9 +32,9 @@ def test_same_article_under_another_section_is_stored_once(store):
 
 def test_full_text_search_with_and_without_diacritics(store):
     store.save_article(make_article())
-    assert [r["title"] for r in store.search("mùa xuân")] == [make_article().title]
-    assert len(store.search("mua xuan")) == 1
-    assert store.search("bóng đá") == []
+    assert [r["title"] for r in store.matching("mùa xuân", {})] == [make_article().title]
+    assert len(store.matching("mua xuan", {})) == 1
+    assert store.matching("bóng đá", {}) == []
 
 
 def test_database_is_in_wal_mode_with_sources_and_runs(store):

@@ -88,10 +88,15 @@ def open_store(db_path: str | Path) -> Store:
         raise click.ClickException(str(error)) from None
 
 
-def existing_store(db_path: str) -> Store:
-    """The archive at ``db_path``, which a read-only command needs to exist already."""
+def require_archive(db_path: str) -> None:
+    """A read-only command needs the archive to exist already."""
     if not Path(db_path).exists():
         raise click.ClickException(f"no archive at {db_path} (crawl something first)")
+
+
+def existing_store(db_path: str) -> Store:
+    """The archive at ``db_path``, which must exist already, opened."""
+    require_archive(db_path)
     return open_store(db_path)
 
 

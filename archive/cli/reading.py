@@ -17,9 +17,10 @@ from archive.cli.common import (
     existing_store,
     format_table,
     port_option,
+    require_archive,
     user_errors,
 )
-from archive.search import MARK_CLOSE, MARK_OPEN, marked
+from archive.search import marked, starred
 from archive.status import FROZEN_DAYS
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -180,8 +181,7 @@ def search(
       portal-archive search "chuyển đổi số" --db news.db
       portal-archive search "dang bo" --portal honglinh --since 2024-01-01 --json
     """
-    with existing_store(db_path):
-        pass
+    require_archive(db_path)
     with user_errors():
         rows = Archive(db_path).search(
             query,
@@ -199,7 +199,7 @@ def search(
         return
     for number, row in enumerate(rows, start=1):
         day = (row["published"] or "")[:10] or "undated"
-        title = marked(row["title"], query).replace(MARK_OPEN, "**").replace(MARK_CLOSE, "**")
+        title = starred(marked(row["title"], query))
         click.echo(f"{number:>3}. {day}  {row['portal']}  {title}")
         click.echo(f"     {row['snippet']}")
         click.echo(f"     {row['url']}")

@@ -4,11 +4,10 @@ what is due a revisit, reading and full-text search, and the per-portal summarie
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-from archive.db.connection import Database, StoreError, _Rows
+from archive.db.connection import Database, _Rows
 from pipelines.record import HASHED_FIELDS, ArticleRecord, article_record
 
 if TYPE_CHECKING:
@@ -197,30 +196,6 @@ class ArticleQueries(Database):
             "ORDER BY published DESC, url LIMIT coalesce(:limit, -1)",
             {"portal": portal, "since": since, "limit": limit},
         )
-
-    def search(
-        self,
-        match: str,
-        limit: int = 10,
-        portal: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Articles matching the FTS5 expression ``match``, best first (bm25), with their
-        portal, published time, lead and text; ``since``/``until`` are days (published)."""
-        try:
-            rows = self.db.query(
-                "SELECT a.url, a.title, a.published, a.portal, a.lead, a.text, a.rowid AS id "
-                "FROM articles_fts f JOIN articles a ON a.rowid = f.rowid "
-                "WHERE articles_fts MATCH :match AND (:portal IS NULL OR a.portal = :portal) "
-                "AND (:since IS NULL OR substr(a.published, 1, 10) >= :since) "
-                "AND (:until IS NULL OR substr(a.published, 1, 10) <= :until) "
-                "ORDER BY f.rank, a.url LIMIT :limit",
-                {"match": match, "portal": portal, "since": since, "until": until, "limit": limit},
-            )
-            return list(rows)
-        except sqlite3.OperationalError as error:  # an FTS5 expression it cannot parse
-            raise StoreError(f"not a search expression ({error})") from None
 
     def sections(self, portal: str, limit: int = 12) -> list[tuple[str, int]]:
         """``portal``'s sections, largest first, with their article counts."""

@@ -1,11 +1,15 @@
-"""Queries of the web interface: finding articles (full text, facets), one article with its
-provenance (source, capture, revisions, duplicate cluster), and articles per month."""
+"""Finding articles (full text, facets, dates) for the search command, the API and the web
+interface; and the web interface's other queries: one article with its provenance (source,
+capture, revisions, duplicate cluster), and articles per month."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from archive.db.connection import Database
+from archive.db.connection import Database, StoreError
 
 # Facet name -> the expression it groups by (a: articles, s: sources).
 FACETS = {
@@ -17,14 +21,20 @@ FACETS = {
     "year": "substr(a.published, 1, 4)",
     "section": "a.section",
 }
-_FROM = "FROM articles a JOIN sources s ON s.id = a.portal"
+_FROM = "FROM articles a LEFT JOIN sources s ON s.id = a.portal"
 _SEARCHED = " JOIN articles_fts f ON f.rowid = a.rowid"
 
 
 class BrowseQueries(Database):
-    def _found(self, match: str | None, chosen: dict[str, str]) -> tuple[str, list[Any]]:
-        """FROM and WHERE of the articles matching ``match`` (FTS5) and the chosen facet
-        values."""
+    def _found(
+        self,
+        match: str | None,
+        chosen: dict[str, str],
+        since: str | None = None,
+        until: str | None = None,
+    ) -> tuple[str, list[Any]]:
+        """FROM and WHERE of the articles matching ``match`` (FTS5), the chosen facet values,
+        and published between the days ``since`` and ``until``."""
         clauses, params = ["1"], []
         if match:
             clauses.append("articles_fts MATCH ?")
@@ -32,21 +42,45 @@ class BrowseQueries(Database):
         for name, value in chosen.items():
             clauses.append(f"{FACETS[name]} = ?")
             params.append(value)
+        if since:
+            clauses.append("substr(a.published, 1, 10) >= ?")
+            params.append(since)
+        if until:
+            clauses.append("substr(a.published, 1, 10) <= ?")
+            params.append(until)
         return f"{_FROM}{_SEARCHED if match else ''} WHERE {' AND '.join(clauses)}", params
+
+    def matching(
+        self,
+        match: str | None,
+        chosen: dict[str, str],
+        limit: int = 20,
+        offset: int = 0,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """A page of the articles found: best first (bm25) when searching, newest first
+        otherwise. StoreError for an FTS5 expression SQLite cannot parse."""
+        found, params = self._found(match, chosen, since, until)
+        order = "f.rank, a.url" if match else "a.published DESC, a.url"
+        with _parsed(match):
+            return list(
+                self.db.query(
+                    "SELECT a.rowid AS id, a.url, a.title, a.published, a.portal, "
+                    f"s.name AS portal_name, s.province, a.section, a.lead, a.text {found} "
+                    f"ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, limit, offset],
+                )
+            )
 
     def find(
         self, match: str | None, chosen: dict[str, str], limit: int = 20, offset: int = 0
     ) -> tuple[int, list[dict[str, Any]]]:
-        """(how many, a page of them): best first when searching, newest first otherwise."""
+        """(how many, a page of them), as ``matching`` gives them."""
         found, params = self._found(match, chosen)
-        (total,) = self.db.execute(f"SELECT count(*) {found}", params).fetchone()
-        order = "f.rank, a.url" if match else "a.published DESC, a.url"
-        rows = self.db.query(
-            "SELECT a.rowid AS id, a.url, a.title, a.published, a.portal, s.name AS portal_name, "
-            f"s.province, a.section, a.lead, a.text {found} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
-        )
-        return int(total), list(rows)
+        with _parsed(match):
+            (total,) = self.db.execute(f"SELECT count(*) {found}", params).fetchone()
+        return int(total), self.matching(match, chosen, limit, offset)
 
     def facet_counts(
         self, match: str | None, chosen: dict[str, str], facet: str, limit: int = 30
@@ -120,3 +154,14 @@ class BrowseQueries(Database):
             )
         )
         return rows[0] if rows else None
+
+
+@contextmanager
+def _parsed(match: str | None) -> Iterator[None]:
+    """An FTS5 expression SQLite cannot parse, as a StoreError that says so."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        if match is None:
+            raise
+        raise StoreError(f"not a search expression ({error})") from None

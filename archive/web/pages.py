@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from archive.db import Store
 from archive.db.browse import FACETS
-from archive.search import MARK_CLOSE, MARK_OPEN, fts_query, marked, snippet
+from archive.search import MARK_CLOSE, MARK_OPEN, fts_query, marked, passage
 from archive.status import FROZEN_DAYS, portal_statuses
 
 PAGE_SIZE = 20
@@ -178,9 +178,7 @@ async def search(datasette: Any, request: Any) -> Response:
         {
             "id": row["id"],
             "title": _marked_html(marked(row["title"], query)),
-            "snippet": _marked_html(
-                snippet("\n".join(p for p in (row["lead"], row["text"]) if p), query)
-            ),
+            "snippet": _marked_html(passage(row["lead"], row["text"], query)),
             "day": (row["published"] or "")[:10] or "undated",
             "portal": row["portal"],
             "portal_name": row["portal_name"],
