@@ -58,9 +58,10 @@ class LinkReader:
                 key = (base, href, encoding)
             else:
                 key = (folder, href, encoding)
-            if key in self._resolved:
-                url = self._resolved[key]
-            else:
+            # One dict lookup per link (this is the crawl's hottest loop); "?" marks unseen,
+            # as no resolved link (a URL, OFFSITE or None) can be "?".
+            url = self._resolved.get(key, "?")
+            if url == "?":
                 url = self._resolve(key, base)
             if url is None:
                 continue
