@@ -29,7 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from crawler.items import Capture, RawPage
 from crawler.options import CrawlOptions
 from pipelines.extraction import NotAnArticle
-from pipelines.pool import ExtractionPool, PoolBroken, WorkerFailure
+from pipelines.pool import Aborted, ExtractionPool, PoolBroken, WorkerFailure
 from pipelines.record import ArticleRecord
 
 if TYPE_CHECKING:
@@ -103,6 +103,13 @@ class ExtractPipeline:
         return ExtractedArticle(outcome, item.capture)
 
     async def _extract(self, item: RawPage) -> Any:
+        """The page's outcome; a page dropped by a breaking pool is submitted once more."""
+        outcome = await self._extract_once(item)
+        if isinstance(outcome, Aborted):
+            outcome = await self._extract_once(item)
+        return outcome
+
+    async def _extract_once(self, item: RawPage) -> Any:
         assert self.pool is not None and self.slots is not None and self.crawler.stats
         async with self.slots:
             self.in_flight += 1
