@@ -12,6 +12,7 @@ from contextlib import closing
 import pyarrow.parquet as pq
 import pytest
 
+from archive.export.fields import timestamp_text
 from simulator import DEFAULT_CLOCK, Simulator
 from tests.simcrawl import crawl_ok, portal_archive
 
@@ -55,8 +56,11 @@ def same_as_archive(rows, stored):
     for row in rows:
         want = stored[row["url"]]
         assert row["id"] == hashlib.sha256(row["url"].encode()).hexdigest()[:16]
-        for name in ("title", "lead", "text", "author", "published", "portal", "text_hash"):
+        for name in ("title", "lead", "text", "author", "portal", "text_hash"):
             assert row[name] == want[name], name
+        assert row["published"] == timestamp_text(want["published"])
+        if want["published"]:  # the same moment, in the page's own offset
+            assert row["published"][:10] == want["published"][:10]
         assert row["tags"] == json.loads(want["tags"])
         assert [i["src"] for i in row["images"]] == [i["src"] for i in json.loads(want["images"])]
         assert row["province"] == want["province"]
@@ -232,6 +236,11 @@ def test_hugging_face_datasets_loads_each_format(archive, tmp_path, monkeypatch)
         )
         assert loaded.num_rows == len(stored)
         assert set(loaded["url"]) == set(stored)
+        # The same type in every format, and no day moved (pyarrow once made JSONL times UTC).
+        for name in ("published", "fetched_at", "first_seen"):
+            assert loaded.features[name].dtype in ("string", "large_string"), (file_format, name)
+        published = dict(zip(loaded["url"], loaded["published"], strict=True))
+        assert published == {url: timestamp_text(row["published"]) for url, row in stored.items()}
 
 
 @pytest.mark.parametrize(

@@ -210,6 +210,7 @@ def dataset_card(
 def _type_name(kind: str) -> str:
     return {
         "string": "string",
+        "time": "string (RFC 3339 time)",
         "int": "integer",
         "strings": "list of strings",
         "images": "list of {src, alt, caption}",

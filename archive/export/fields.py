@@ -8,13 +8,14 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # string | int | bool | strings | images
+    kind: str  # string | time | int | bool | strings | images
     meaning: str
 
 
@@ -38,8 +39,9 @@ FIELDS: tuple[Field, ...] = (
     Field("author_unit", "string", "the author's unit or office, if printed"),
     Field(
         "published",
-        "string",
-        "publication time, ISO 8601 with +07:00 (a bare date when the page gives no time)",
+        "time",
+        "publication time, RFC 3339 with milliseconds and the page's offset (+07:00), "
+        "a bare date when the page gives no time",
     ),
     Field("section", "string", "section or category on the portal"),
     Field("tags", "strings", "tags / topics listed with the article"),
@@ -57,10 +59,10 @@ FIELDS: tuple[Field, ...] = (
         "int",
         "near-duplicate cluster (`portal-archive dedupe`); null when unique",
     ),
-    Field("first_seen", "string", "when the archive first fetched it (UTC)"),
-    Field("last_seen", "string", "when the archive last saw it online (UTC)"),
-    Field("removed_at", "string", "when the site removed it (404/410), else null"),
-    Field("fetched_at", "string", "fetch time of the capture the text is from"),
+    Field("first_seen", "time", "when the archive first fetched it (UTC)"),
+    Field("last_seen", "time", "when the archive last saw it online (UTC)"),
+    Field("removed_at", "time", "when the site removed it (404/410), else null"),
+    Field("fetched_at", "time", "fetch time of the capture the text is from"),
     Field(
         "fetched_from",
         "string",
@@ -82,6 +84,8 @@ def converter(spec: Field, parquet: bool = False) -> Callable[[Any], Any] | None
         return lambda url: hashlib.sha256(
             url if isinstance(url, bytes) else url.encode("utf-8")
         ).hexdigest()[:16]
+    if spec.kind == "time":
+        return timestamp_text
     if parquet:
         return None
     if spec.kind == "strings":
@@ -89,6 +93,25 @@ def converter(spec: Field, parquet: bool = False) -> Callable[[Any], Any] | None
     if spec.kind == "images":
         return lambda text: json.loads(text) if text else []  # [{src, alt, caption}]
     return None
+
+
+def timestamp_text(value: str | bytes | None) -> str | bytes | None:
+    """A stored time as exported: RFC 3339 with milliseconds, its offset kept
+    (``2025-03-04T10:00:00.000+07:00``). Readers that guess types from JSON (pyarrow, so
+    Hugging Face ``datasets``) take the same time without them for a timestamp, convert it to
+    UTC and drop the offset, which moves an evening's article to the next day; this form stays
+    a string there, as it is in Parquet and CSV. Bare dates and unreadable values are kept."""
+    if value is None:
+        return None
+    text = value.decode("utf-8") if isinstance(value, bytes) else value
+    if "T" not in text:
+        return value
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return value
+    exported = moment.isoformat(timespec="milliseconds")
+    return exported.encode("utf-8") if isinstance(value, bytes) else exported
 
 
 def is_json(arrow_field: Any) -> bool:
@@ -117,6 +140,7 @@ def arrow_schema(names: tuple[str, ...]) -> Any:
 
     types = {
         "string": pa.string(),
+        "time": pa.string(),
         "int": pa.int64(),
         "strings": pa.list_(pa.string()),
         "images": pa.list_(
