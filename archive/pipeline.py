@@ -1,8 +1,9 @@
 """StorePipeline: the last item pipeline; what extraction made goes to the crawl's ArchiveSession.
 
-Articles, failed extractions, 304s, removals and sitemap stamps are queued on the session's one
-writer and committed together (200 at a time, or once the oldest has waited half a second);
-outcomes (new, updated, unchanged...) are counted in the stats as each batch commits.
+Articles, failed extractions, 304s, removals, sitemap stamps and how far listing walks got are
+queued on the session's one writer and committed together (200 at a time, or once the oldest has
+waited half a second); outcomes (new, updated, unchanged...) are counted in the stats as each
+batch commits.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from archive.session import ArchiveSession
-from crawler.items import GonePage, ListedLastmod, UnchangedPage
+from crawler.items import GonePage, ListedLastmod, UnchangedPage, WalkProgress
 from pipelines.extract import ExtractedArticle, FailedExtraction
 
 if TYPE_CHECKING:
@@ -37,4 +38,6 @@ class StorePipeline:
             session.mark_removed(item.url, item.status, item.fetched_at)
         elif isinstance(item, ListedLastmod):
             session.record_lastmod(item.identity, item.lastmod)
+        elif isinstance(item, WalkProgress):
+            session.record_walk(item)
         return item

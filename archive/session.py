@@ -32,8 +32,8 @@ from archive.locks import LockedError, portal_lock
 from archive.warc import Exchange, WarcFiles, warc_dir_for
 from archive.writer import BatchWriter
 from crawler.clock import iso_seconds
-from crawler.index import MemoryIndex, RecheckTarget
-from crawler.items import CaptureRef
+from crawler.index import MemoryIndex, RecheckTarget, ResumePoint
+from crawler.items import CaptureRef, WalkProgress
 from crawler.options import CrawlOptions
 from crawler.outcome import crawl_problem
 from crawler.spiders.portal import PortalSpider
@@ -59,6 +59,7 @@ class ArchiveSession:
         self.run_id: int | None = None
         self.index = MemoryIndex()
         self.recheck: list[RecheckTarget] = []
+        self.resume: list[ResumePoint] = []
         self.failure: str | None = None  # why the crawl was stopped from here, if it was
         self.store_failed = False  # the database refused a write: nothing more is sent to it
         self._held = ExitStack()
@@ -102,6 +103,7 @@ class ArchiveSession:
                 self.store.listed_lastmods(self.portal.id),
             )
             self.recheck = self._recheck_targets(self.store)
+            self.resume = self.store.walk_resumes(self.portal.id)
         except StoreError as error:
             self.failure = str(error)
             raise CloseSpider("store_error") from None
@@ -111,7 +113,7 @@ class ArchiveSession:
             self.warc = WarcFiles(folder, "portal-archive", options.warc_max_bytes)
         spider = self.crawler.spider
         if isinstance(spider, PortalSpider):
-            spider.use_archive(self.index, self.recheck)
+            spider.use_archive(self.index, self.recheck, self.resume)
         self._flusher = create_looping_call(self.commit, due_only=True)
         self._flusher.start(FLUSH_INTERVAL, now=False)
 
@@ -137,6 +139,10 @@ class ArchiveSession:
                     self.warc.close()
                 except OSError as error:
                     self.stop(f"cannot finish the WARC files: {error.strerror}")
+            spider = self.crawler.spider
+            if isinstance(spider, PortalSpider) and not self.failure:
+                for stamp in spider.sitemap_stamps_to_keep(reason):
+                    self.record_lastmod(stamp.identity, stamp.lastmod)
             self.commit(due_only=False)
             if self.store is not None and self.run_id is not None:
                 self._finish_run(self.store, self.run_id, reason)
@@ -223,6 +229,9 @@ class ArchiveSession:
 
     def record_lastmod(self, identity: str, lastmod: str) -> None:
         self._queue(lambda writer: writer.record_lastmod(self.portal.id, identity, lastmod))
+
+    def record_walk(self, step: WalkProgress) -> None:
+        self._queue(lambda writer: writer.record_walk(step))
 
     def _queue(self, write: Any) -> None:
         if self.writer is None or self.store_failed:

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archive.db import Store
-from crawler.items import CaptureRef
+from crawler.items import CaptureRef, WalkProgress
 from pipelines.record import ArticleRecord
 
 Done = Callable[[Any], None]
@@ -81,6 +81,9 @@ class BatchWriter:
 
     def record_lastmod(self, portal: str, identity: str, lastmod: str) -> None:
         self._enqueue(lambda: self.store._record_lastmod(portal, identity, lastmod), None)
+
+    def record_walk(self, step: WalkProgress) -> None:
+        self._enqueue(lambda: self.store._record_walk(step), None)
 
     def record_failure(
         self,

@@ -9,11 +9,20 @@ tests hand the spider a ``MemoryIndex``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # A stored article to fetch again: (URL, ETag, Last-Modified) of its last capture, so the
 # request can be conditional (an unchanged page costs a 304).
 RecheckTarget = tuple[str, str | None, str | None]
+
+
+class ResumePoint(NamedTuple):
+    """A listing page to request first (URL under the portal's real origin): where an earlier
+    walk was cut short, or a page it gave up. Up to page ``until`` of its listing, pages are read
+    on even when they bring nothing new (the cut walk had read them, or not all their articles)."""
+
+    url: str
+    until: int
 
 
 class ArticleIndex(Protocol):

@@ -1,5 +1,5 @@
-"""What the spider hands to the pipelines: fetched pages, untouched, pages found gone, and what
-sitemaps said of pages."""
+"""What the spider hands to the pipelines: fetched pages, untouched, pages found gone, what
+sitemaps said of pages, and how far listing walks got."""
 
 from __future__ import annotations
 
@@ -27,6 +27,15 @@ class Capture:
 
     fetched_at: str = field(default_factory=now_iso)
     ref: CaptureRef | None = None
+
+
+def text_headers(response: Response) -> dict[str, str]:
+    """Response headers as text; a repeated header keeps its first value."""
+    return {
+        name.decode("latin-1"): values[0].decode("latin-1")
+        for name, values in response.headers.items()
+        if values
+    }
 
 
 def capture_of(response: Response) -> Capture:
@@ -88,3 +97,19 @@ class ListedLastmod:
     portal: str
     identity: str
     lastmod: str
+
+
+@dataclass(frozen=True)
+class WalkProgress:
+    """How far a listing walk got, so that the next crawl resumes a walk this one cut short (a
+    kill, a signal, ``--limit``, a full disk) instead of stopping at page 1 because nothing there
+    is new. Page ``number`` of ``listing`` was read and the walk went on (``continued``: start
+    again from ``resume_url``), or stopped as walks do (``ended``); or the page was given up
+    (``failed``: try it again next time). URLs are under the portal's real origin."""
+
+    portal: str
+    listing: str
+    url: str
+    number: int
+    event: str  # continued | ended | failed
+    resume_url: str = ""

@@ -15,4 +15,14 @@ def crawl_problem(stats: dict[str, Any]) -> str | None:
     failed = stats.get("portal/start/failed", 0)
     if failed and failed >= stats.get("portal/start/requested", 0):
         return "the start page could not be fetched"
+    listings = stats.get("portal/listing/failed", 0)
+    articles = sum(
+        count
+        for key, count in stats.items()
+        if key.startswith(("portal/article/failed/", "portal/article/http_5"))
+    )
+    if listings or articles:
+        lost = [f"{listings} listing page(s)"] if listings else []
+        lost += [f"{articles} article page(s)"] if articles else []
+        return f"{' and '.join(lost)} could not be fetched; the next crawl tries again"
     return None

@@ -8,7 +8,7 @@ from crawler.options import project_settings
 from crawler.spiders.portal import PortalSpider
 
 
-def make_spider(portal, known=(), listed=None, recheck=None, **settings):
+def make_spider(portal, known=(), listed=None, recheck=None, resume=None, **settings):
     """The spider of ``portal`` as a crawl would build it from ``settings`` (ARCHIVE_* and
     Scrapy's, over the project's), knowing ``known`` articles and ``listed`` sitemap stamps."""
     values = {"ARCHIVE_PORTAL": portal, "ARCHIVE_DB_PATH": "unused.db", **settings}
@@ -17,4 +17,4 @@ def make_spider(portal, known=(), listed=None, recheck=None, **settings):
     crawler = get_crawler(PortalSpider, {**archive_settings, **values})
     crawler.stats.open_spider()
     index = MemoryIndex(set(known), dict(listed or {}))
-    return PortalSpider.from_crawler(crawler, index=index, recheck=recheck)
+    return PortalSpider.from_crawler(crawler, index=index, recheck=recheck, resume=resume)

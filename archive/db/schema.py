@@ -241,6 +241,22 @@ def _m010_fill_text_hash(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m011_walk_resumes(db: sqlite_utils.Database) -> None:
+    # Crawl state: listing pages where a walk was cut short or gave up, for the next crawl.
+    db.table("walk_resumes").create(
+        {
+            "portal": str,
+            "url": str,
+            "listing": str,
+            "until": int,
+            "failures": int,
+            "updated_at": str,
+        },
+        pk=("portal", "url"),
+    )
+    db.table("walk_resumes").create_index(["portal", "listing"])
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
@@ -252,6 +268,7 @@ MIGRATIONS: list[Migration] = [
     _m008_extraction_failures,
     _m009_search_folds_d,
     _m010_fill_text_hash,
+    _m011_walk_resumes,
 ]
 
 

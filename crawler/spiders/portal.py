@@ -30,8 +30,16 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget
-from crawler.items import GonePage, ListedLastmod, RawPage, UnchangedPage, capture_of
+from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget, ResumePoint
+from crawler.items import (
+    GonePage,
+    ListedLastmod,
+    RawPage,
+    UnchangedPage,
+    WalkProgress,
+    capture_of,
+    text_headers,
+)
 from crawler.links import LinkReader
 from crawler.listing import listing_dates
 from crawler.options import CrawlOptions
@@ -63,6 +71,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         until: date | None = None,
         index: ArticleIndex | None = None,
         recheck: list[RecheckTarget] | None = None,
+        resume: list[ResumePoint] | None = None,
         max_xml_size: int = 0,
         **kwargs: Any,
     ) -> None:
@@ -78,10 +87,10 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         self.listings_requested: set[str] = set()
         self.article_keys: set[str] = set()  # articles requested in this crawl (id, else URL)
         self.seen_known: set[str] = set()  # archived articles linked to in this crawl
-        # URLs of an article whose fetch is under way: the one being fetched first, then the
-        # other sections' copies, tried in turn if it fails.
+        # An article's URLs whose fetch is under way: the first, then other sections' copies.
         self.alternates: dict[str, list[str]] = {}
         self.failed_urls: set[str] = set()  # article URLs that failed: not worth a second try
+        self.sitemap_stamps: list[ListedLastmod] = []  # child sitemaps read, kept at the end
         self.articles_requested = 0
         # Pagination is followed from a listing page only while fewer than this many listing
         # pages in a row brought no new article (0: always follow, as a backfill does).
@@ -93,15 +102,19 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         if self.since is not None or self.until is not None:
             self.stale_listing_limit = 0
         self.max_xml_size = max_xml_size
-        self.use_archive(MemoryIndex() if index is None else index, recheck or [])
+        self.use_archive(MemoryIndex() if index is None else index, recheck or [], resume or [])
 
-    def use_archive(self, index: ArticleIndex, recheck: list[RecheckTarget]) -> None:
+    def use_archive(
+        self, index: ArticleIndex, recheck: list[RecheckTarget], resume: list[ResumePoint]
+    ) -> None:
         """What the archive knows, handed over before the first request: ``index`` says which
         articles are stored (not fetched again, so a scheduled crawl costs what is new) and
         what sitemaps said of them; ``recheck`` lists stored articles to fetch again whatever
-        the listings say (edits, removals), conditionally where validators are known."""
+        the listings say (edits, removals), conditionally where validators are known;
+        ``resume``, the listing pages where earlier walks were cut short or gave up."""
         self.index = index
         self.recheck = list(recheck)
+        self.resume = list(resume)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> PortalSpider:
@@ -126,6 +139,8 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
                 errback=self._start_failed,
                 meta={"start": True},
             )
+        for resumed in self._resume_requests():
+            yield resumed
         for path in self.portal.sitemaps:
             yield self._xml_request(self.fetch_base + path, self.parse_sitemap)
         for path in self.portal.feeds:
@@ -145,7 +160,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
 
     def parse(
         self, response: Response, **kwargs: Any
-    ) -> Iterator[RawPage | UnchangedPage | ListedLastmod | scrapy.Request]:
+    ) -> Iterator[RawPage | UnchangedPage | ListedLastmod | WalkProgress | scrapy.Request]:
         if response.status == 304:
             self._count("portal/article/not_modified")
             yield UnchangedPage(
@@ -165,7 +180,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
                 url=rebase(response.url, self.portal.origin),
                 fetched_from=response.url,
                 status=response.status,
-                headers=_headers(response),
+                headers=text_headers(response),
                 body=response.body,
                 capture=capture_of(response),
             )
@@ -176,7 +191,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
 
     # listings ------------------------------------------------------------------------------
 
-    def _links(self, response: Response, stale: int) -> Iterator[scrapy.Request]:
+    def _links(self, response: Response, stale: int) -> Iterator[scrapy.Request | WalkProgress]:
         """Article requests first; then listings, unless too many listing pages in a row
         brought no new article (a start page always leads on: sections hang from it)."""
         listings, new_articles = [], 0
@@ -210,14 +225,17 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
                 yield request
         self._flush_counts()
         listings = self._next_pages_only(response.url, listings)
-        from_article = self.portal.is_article(response.url) or response.meta.get("start")
-        stale = 0 if new_articles or from_article else stale + 1
-        if self.stale_listing_limit and stale >= self.stale_listing_limit:
-            if listings:
-                self._count("portal/listing/stale_stop")
-            return
-        if before_since and not response.meta.get("start"):
+        leads_on = not on_listing or response.meta.get("start") or self._resuming(response)
+        stale = 0 if new_articles or leads_on else stale + 1
+        stopped = bool(self.stale_listing_limit and stale >= self.stale_listing_limit)
+        if stopped and listings:
+            self._count("portal/listing/stale_stop")
+        elif not stopped and before_since and not response.meta.get("start"):
             self._count("portal/listing/before_since")
+            stopped = True
+        if on_listing:
+            yield self._walk_progress(response, listings, went_on=not stopped)
+        if stopped:
             return
         for url in listings:
             # Requested already in this crawl: Scrapy's duplicate filter would drop it.
@@ -225,6 +243,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
                 continue
             request = self._listing_request(url)
             request.meta["stale"] = stale
+            self._carry_walk(response, request)
             yield request
 
     def _kind(self, url: str) -> str:
@@ -379,12 +398,3 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
     def _count(self, key: str) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key)
-
-
-def _headers(response: Response) -> dict[str, str]:
-    """Response headers as text; a repeated header keeps its first value."""
-    return {
-        name.decode("latin-1"): values[0].decode("latin-1")
-        for name, values in response.headers.items()
-        if values
-    }

@@ -2,8 +2,11 @@
 
 Their new articles are fetched; a sitemap <lastmod> that differs from the one recorded last time
 has a stored article fetched again (an edit); child sitemaps whose <lastmod> has not changed are
-not fetched. Sitemaps are parsed by Scrapy's parser (no entity expansion), gzipped ones inflated
-no further than DOWNLOAD_MAXSIZE; feeds by crawler.feeds.
+not fetched. A child sitemap's <lastmod> is kept only when the crawl went through: after a kill,
+a signal, ``--limit`` or a failed article, the next crawl reads the child again, or the articles
+it lists that were never fetched would be passed over for good. Sitemaps are parsed by Scrapy's
+parser (no entity expansion), gzipped ones inflated no further than DOWNLOAD_MAXSIZE; feeds by
+crawler.feeds.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ class SitemapReading:
     index: ArticleIndex
     since: date | None
     max_xml_size: int
+    failed_urls: set[str]
+    sitemap_stamps: list[ListedLastmod]
 
     if TYPE_CHECKING:
 
@@ -42,6 +47,8 @@ class SitemapReading:
         def _request_for(self, url: str, recheck: bool = False) -> scrapy.Request | None: ...
 
         def _count(self, key: str) -> None: ...
+
+        def _limit_reached(self) -> bool: ...
 
     def parse_sitemap(
         self, response: Response, **kwargs: Any
@@ -68,7 +75,14 @@ class SitemapReading:
                     self._count("portal/article/before_since")
                     continue
                 yield from self._listed_article(url, lastmod)
-        yield from self._lastmod_acted_on(response)
+        self.sitemap_stamps.extend(self._lastmod_acted_on(response))
+
+    def sitemap_stamps_to_keep(self, reason: str) -> list[ListedLastmod]:
+        """The <lastmod> of each child sitemap read, if the crawl dealt with every article they
+        list: it finished, under its limit, with no article fetch failed."""
+        if reason != "finished" or self._limit_reached() or self.failed_urls:
+            return []
+        return self.sitemap_stamps
 
     def parse_feed(
         self, response: Response, **kwargs: Any

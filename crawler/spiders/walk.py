@@ -1,5 +1,6 @@
 """How PortalSpider walks a listing: page after page, the next one only, a failed page skipped,
-and (backfills) bounded by the dates the listing shows beside its links."""
+(backfills) bounded by the dates the listing shows beside its links, and resumed where an
+earlier crawl's walk was cut short (archive.db.walks keeps the marks)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from typing import TYPE_CHECKING, Any
 
 import scrapy
 
+from crawler.index import ResumePoint
+from crawler.items import WalkProgress
 from crawler.portals import Portal
-from crawler.urls import canonical_url, next_page_url, pagination
+from crawler.urls import canonical_url, next_page_url, pagination, rebase
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from twisted.python.failure import Failure
 
 MAX_PAGE_SKIPS = 3  # failed listing pages in a row before a walk gives up
+RESUME_UNTIL = "resume_until"  # request.meta: below this page number, no stale stop
+PREVIOUS_PAGE = "walk_previous"  # request.meta: the walk's page before this one
 
 
 class ListingWalk:
@@ -29,6 +34,9 @@ class ListingWalk:
     article_keys: set[str]
     seen_known: set[str]
     failed_urls: set[str]
+    fetch_base: str
+    listings_requested: set[str]
+    resume: list[ResumePoint]
 
     if TYPE_CHECKING:
 
@@ -37,6 +45,47 @@ class ListingWalk:
         def _on_site(self, url: str) -> str | None: ...
 
         def _count(self, key: str) -> None: ...
+
+        def _listing_request(self, url: str) -> scrapy.Request: ...
+
+    def _resume_requests(self) -> Iterator[scrapy.Request]:
+        """The walks an earlier crawl left cut short, and the listing pages it gave up."""
+        for point in self.resume:
+            url = canonical_url(rebase(point.url, self.fetch_base))
+            if url in self.listings_requested:
+                continue
+            self._count("portal/listing/resumed")
+            request = self._listing_request(url)
+            request.meta[RESUME_UNTIL] = point.until
+            yield request
+
+    def _resuming(self, response: Any) -> bool:
+        """Whether ``response`` is a page a resumed walk reads again whatever it brings: one
+        the cut walk had read, or whose articles it may not have fetched."""
+        return pagination(canonical_url(response.url))[1] < response.meta.get(RESUME_UNTIL, 0)
+
+    def _carry_walk(self, response: Any, request: scrapy.Request) -> None:
+        """What the next page of the same listing needs to know of the walk."""
+        if pagination(request.url)[0] == pagination(canonical_url(response.url))[0]:
+            request.meta[RESUME_UNTIL] = response.meta.get(RESUME_UNTIL, 0)
+            request.meta[PREVIOUS_PAGE] = response.url
+
+    def _walk_progress(self, response: Any, listings: list[str], went_on: bool) -> WalkProgress:
+        """The mark a listing page leaves: the walk goes on to a next page (or would, but for
+        ``--limit``), or it stops here as walks do. A walk starts again from the page before
+        the last one read: articles of the last pages may still have been waiting."""
+        url = canonical_url(response.url)
+        listing, number = pagination(url)
+        has_next = any(pagination(other)[0] == listing for other in listings)
+        origin = self.portal.origin
+        return WalkProgress(
+            self.portal.id,
+            rebase(listing, origin),
+            rebase(url, origin),
+            number,
+            "continued" if has_next and went_on else "ended",
+            rebase(response.meta.get(PREVIOUS_PAGE) or url, origin),
+        )
 
     def _next_pages_only(self, url: str, listings: list[str]) -> list[str]:
         """Of the other pages of this listing, only the next one: pages are walked in order, one
@@ -57,10 +106,17 @@ class ListingWalk:
                 self._count("portal/listing/later_pages_deferred")
         return kept
 
-    def _listing_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        """A numbered listing page that fails does not end the walk: try the next one."""
+    def _listing_failed(self, failure: Failure) -> Iterator[scrapy.Request | WalkProgress]:
+        """A numbered listing page that fails does not end the walk: try the next one, and
+        this one again in the next crawl."""
         request = failure.request  # type: ignore[attr-defined]
         self._count("portal/listing/failed")
+        url = canonical_url(request.url)
+        listing, number = pagination(url)
+        origin = self.portal.origin
+        yield WalkProgress(
+            self.portal.id, rebase(listing, origin), rebase(url, origin), number, "failed"
+        )
         skips = request.meta.get("skips", 0)
         following = next_page_url(request.url)
         if following is not None and skips < MAX_PAGE_SKIPS:
@@ -69,7 +125,11 @@ class ListingWalk:
                 following,
                 callback=self.parse,
                 errback=self._listing_failed,
-                meta={"stale": request.meta.get("stale", 0), "skips": skips + 1},
+                meta={
+                    "stale": request.meta.get("stale", 0),
+                    "skips": skips + 1,
+                    RESUME_UNTIL: request.meta.get(RESUME_UNTIL, 0),
+                },
             )
 
     def _listed_after_until(self, dated: list[tuple[str, date]]) -> set[str]:
