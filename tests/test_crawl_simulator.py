@@ -81,7 +81,9 @@ def test_faults_cost_nothing_but_the_bomb(sim, tmp_path):
         result = crawl(sim, "honglinh", db)
     finally:
         sim.clear_faults()
-    assert result.returncode == 0, result.stderr[-3000:]
+    # The bomb's article is lost, and said so: the crawl fails, and the next one tries it again.
+    assert result.returncode == 1, result.stderr[-3000:]
+    assert "FAILED: 1 article page(s) could not be fetched" in result.stdout
     got = set(stored(db, "honglinh"))
     assert got == {str(a.id) for a in articles} - {str(bombed.id)}
     assert all(f.hits >= 1 for f in faults)

@@ -79,11 +79,12 @@ def test_sitemap_index_skips_children_whose_lastmod_did_not_change():
     )
     out = list(crawl_spider.parse_sitemap(response(body)))
     assert [r.url for r in out] == [child.format("b"), child.format("c")]
-    # the child's stamp is recorded only once it has been read
+    # the child's stamp is kept once it has been read, and only if the crawl went through
     child_response = response(sitemap([]), child.format("b"), meta=out[0].meta)
-    assert list(crawl_spider.parse_sitemap(child_response)) == [
-        ListedLastmod(PORTAL, child.format("b"), "2025-03-02")
-    ]
+    assert list(crawl_spider.parse_sitemap(child_response)) == []
+    stamp = ListedLastmod(PORTAL, child.format("b"), "2025-03-02")
+    assert crawl_spider.sitemap_stamps_to_keep("finished") == [stamp]
+    assert crawl_spider.sitemap_stamps_to_keep("shutdown") == []
 
 
 @pytest.mark.parametrize(

@@ -105,6 +105,11 @@ class SitemapReading:
                 if lastmod:
                     request.meta.update(listed_identity=identity, listed_lastmod=lastmod)
                 yield request
+            elif lastmod:
+                # Requested already in this crawl (from a listing, without the stamp), or held
+                # back: noted now. A stamp never keeps an article that is not stored from
+                # being fetched; it only tells an edit of one that is.
+                yield ListedLastmod(self.portal.id, identity, lastmod)
             return
         recorded = self.index.listed_lastmod(identity)
         if not lastmod or recorded == lastmod:
