@@ -25,6 +25,7 @@ from simulator.data import mirror_root
 from simulator.replay import ReplayServer
 
 FINISHED = ("finished", "closespider_itemcount")
+STOP_GRACE = 4.0  # seconds a SIGTERM or SIGINT leaves Scrapy's graceful stop before stopping now
 _reactor_used = False
 
 
@@ -142,6 +143,35 @@ def _one_line_log(level: str) -> Iterator[None]:
         root.removeHandler(handler)
 
 
+def _process(settings: Any) -> Any:
+    """Scrapy's crawler process, stopping within STOP_GRACE seconds of SIGTERM or SIGINT.
+
+    Scrapy's own graceful stop waits for every queued request: a site paused for a 503's
+    Retry-After, or DOWNLOAD_DELAY, keeps it waiting for minutes, and `timeout` or systemd then
+    send SIGKILL. Here the graceful stop gets STOP_GRACE seconds; then each crawl's session
+    commits what is queued, records the run as interrupted and lets go of its lock, and the
+    reactor stops (the walks' marks tell the next crawl where to go on).
+    """
+    from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.utils.asyncio import call_later
+
+    from archive.session import ArchiveSession
+
+    class Process(AsyncCrawlerProcess):
+        def _signal_shutdown(self, signum: int, frame: Any) -> None:
+            from twisted.internet import reactor
+
+            super()._signal_shutdown(signum, frame)
+            reactor.callFromThread(call_later, STOP_GRACE, self._stop_now)
+
+        def _stop_now(self) -> None:
+            for crawler in list(self.crawlers):
+                ArchiveSession.of(crawler).interrupt()
+            self._stop_reactor()
+
+    return Process(settings)
+
+
 def _run_here(
     portal: Portal,
     db_path: str,
@@ -150,8 +180,6 @@ def _run_here(
     log_level: str,
     progress: bool,
 ) -> CrawlResult:
-    from scrapy.crawler import AsyncCrawlerProcess
-
     from archive.session import ArchiveSession
     from crawler.spiders.portal import PortalSpider
 
@@ -166,7 +194,7 @@ def _run_here(
             # (a refused connection is 30 lines of them). --verbose shows them all.
             settings.set("LOG_ENABLED", False, priority="cmdline")
             stack.enter_context(_one_line_log(log_level))
-        process = AsyncCrawlerProcess(settings)
+        process = _process(settings)
         logging.getLogger("scrapy").setLevel(log_level)
         crawler = process.create_crawler(PortalSpider)
         process.crawl(crawler)

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+INTERRUPTED = {"shutdown": "interrupted"}  # a run stopped by a signal, in the runs table
 FLUSH_INTERVAL = 0.25  # seconds between checks for queued writes that have waited long enough
 _SESSIONS: WeakKeyDictionary[Crawler, ArchiveSession] = WeakKeyDictionary()
 
@@ -64,6 +65,7 @@ class ArchiveSession:
         self.store_failed = False  # the database refused a write: nothing more is sent to it
         self._held = ExitStack()
         self._flusher: Any = None
+        self.closed = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchiveSession:
@@ -130,7 +132,20 @@ class ArchiveSession:
             last_seen_before=iso_seconds(now - timedelta(hours=revisit.every_hours)),
         )
 
+    def interrupt(self) -> None:
+        """Close the archive side now, the crawl being stopped without waiting for it to close
+        (archive.runner: a signal, and a graceful stop that took too long)."""
+        if self.closed:
+            return
+        logger.warning("stopping now: the crawl was still waiting to close")
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value("finish_reason", "shutdown")
+        self.spider_closed("shutdown")
+
     def spider_closed(self, reason: str) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             if self._flusher is not None and self._flusher.running:
                 self._flusher.stop()
@@ -151,7 +166,7 @@ class ArchiveSession:
 
     def _finish_run(self, store: Store, run_id: int, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        status = "failed" if self.failure else reason
+        status = "failed" if self.failure else INTERRUPTED.get(reason, reason)
         if status == "finished" and not stats.get("response_received_count"):
             status = "no_response"  # the site is down or gone: not a successful run
         elif status == "finished" and crawl_problem(stats):
