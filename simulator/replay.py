@@ -69,6 +69,8 @@ class _MirrorHandler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, body, _content_type(path), send_body)
 
     def _read(self, path: str) -> bytes | None:
+        if "\x00" in path:
+            return None  # /%00: no file has that name (and the file system refuses to look)
         if path.endswith("/"):
             path += "index.html"
         target = (self.root / path.lstrip("/")).resolve()

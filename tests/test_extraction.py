@@ -12,6 +12,7 @@ import pytest
 from bench.metric import score
 from crawler.portals import get_portal
 from pipelines.extraction import extract_article
+from pipelines.extraction.html import decode_html
 from simulator.site import to_cp1258
 from tests.hanoi_mirror import articles, read_page
 
@@ -97,3 +98,25 @@ def test_windows_1258_page_declared_in_the_header_is_decoded():
     )
     assert "Hội nghị triển khai" in article.text
     assert unicodedata.is_normalized("NFC", article.text)
+
+
+def test_windows_1258_page_that_declares_utf_8_is_read_as_windows_1258():
+    """It was stored as "ok", full of U+FFFD."""
+    html = (
+        '<html><head><meta charset="utf-8"><title>Tin</title></head>'
+        "<body><h1>Việt Nam</h1><p>{}</p></body></html>"
+    )
+    body_text = "Hội nghị triển khai nhiệm vụ năm 2024 của thị xã Hồng Lĩnh. " * 5
+    raw = to_cp1258(html.format(body_text))
+    for headers in ({"Content-Type": "text/html; charset=utf-8"}, {}):
+        article = extract_article("https://x.gov.vn/a.html", raw, headers, FETCHED_AT)
+        assert "Hội nghị triển khai" in article.text
+        assert "\ufffd" not in article.text
+
+
+def test_utf_8_with_a_few_broken_bytes_stays_utf_8():
+    body_text = "Hội nghị triển khai nhiệm vụ năm 2024 của thị xã Hồng Lĩnh. " * 5
+    html = f"<html><body><h1>Việt Nam</h1><p>{body_text}</p></body></html>"
+    raw = html.encode("utf-8").replace("Lĩnh".encode(), "L\xc4".encode("latin-1"), 1)
+    text = decode_html(raw, {"Content-Type": "text/html; charset=utf-8"})
+    assert "Hội nghị triển khai" in text and text.count("\ufffd") == 1

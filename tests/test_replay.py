@@ -43,7 +43,9 @@ def test_other_files_and_directory_index(mirror):
     assert get(mirror.url("/"))[2] == b"<html>root</html>"
 
 
-@pytest.mark.parametrize("path", ["/missing.html", "/vi/", "/../secret.txt", "/%2e%2e/secret.txt"])
+@pytest.mark.parametrize(
+    "path", ["/missing.html", "/vi/", "/../secret.txt", "/%2e%2e/secret.txt", "/%00", "/a%00.html"]
+)
 def test_what_the_mirror_lacks_is_404(mirror, path):
     assert get(mirror.url(path))[0] == 404
 

@@ -7,12 +7,15 @@ to change. Modules starting with an underscore are helpers, not portals.
 from __future__ import annotations
 
 import importlib
+import logging
 import pkgutil
 from functools import cache
 from urllib.parse import urlsplit
 
 from crawler.errors import ArchiveError
 from crawler.portals._base import Layout, Portal, Revisit, Selectors
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "Layout",
@@ -21,6 +24,7 @@ __all__ = [
     "Selectors",
     "UnknownPortalError",
     "all_portals",
+    "broken_declarations",
     "get_portal",
     "portal_for_url",
 ]
@@ -31,23 +35,43 @@ class UnknownPortalError(ArchiveError, KeyError):
 
     def __str__(self) -> str:
         known = ", ".join(sorted(all_portals())) or "none"
-        return f"unknown portal {self.args[0]!r} (known: {known})"
+        message = f"unknown portal {self.args[0]!r} (known: {known})"
+        for name, reason in broken_declarations().items():
+            message += f"; crawler/portals/{name}.py could not be loaded: {reason}"
+        return message
+
+
+def all_portals() -> dict[str, Portal]:
+    """Every portal whose declaration loads, by id. A broken declaration (a bad regex, a typo)
+    is left out with a warning, so it stops only its own portal, never every command."""
+    return _load()[0]
+
+
+def broken_declarations() -> dict[str, str]:
+    """Declaration modules that could not be loaded, and why."""
+    return _load()[1]
 
 
 @cache
-def all_portals() -> dict[str, Portal]:
+def _load() -> tuple[dict[str, Portal], dict[str, str]]:
     portals: dict[str, Portal] = {}
+    broken: dict[str, str] = {}
     for info in pkgutil.iter_modules(__path__):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        portal = getattr(module, "PORTAL", None)
-        if not isinstance(portal, Portal):
-            raise TypeError(f"{module.__name__} must define PORTAL = Portal(...)")
-        if portal.id in portals:
-            raise ValueError(f"portal id {portal.id!r} is declared twice")
+        try:
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            portal = getattr(module, "PORTAL", None)
+            if not isinstance(portal, Portal):
+                raise TypeError("it must define PORTAL = Portal(...)")
+            if portal.id in portals:
+                raise ValueError(f"portal id {portal.id!r} is declared twice")
+        except Exception as error:  # noqa: BLE001 - whatever is wrong, it is that file's alone
+            broken[info.name] = f"{type(error).__name__}: {error}"
+            logger.warning("crawler/portals/%s.py left out: %s", info.name, broken[info.name])
+            continue
         portals[portal.id] = portal
-    return dict(sorted(portals.items()))
+    return dict(sorted(portals.items())), broken
 
 
 def get_portal(portal_id: str) -> Portal:

@@ -116,7 +116,10 @@ class Portal:
             if not path.startswith("/"):
                 raise ValueError(f"portal {self.id}: paths must start with '/', got {path!r}")
         for pattern in (self.article_pattern, self.listing_pattern, *self.deny_patterns):
-            re.compile(pattern)
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise ValueError(f"portal {self.id}: bad pattern {pattern!r}: {error}") from None
         if self.article_id_pattern and "(?P<id>" not in self.article_id_pattern:
             raise ValueError(f"portal {self.id}: article_id_pattern needs a (?P<id>...) group")
 

@@ -29,6 +29,7 @@ _VIETNAMESE_LETTER = re.compile(
 )
 
 
+MISREAD_MARKS = 5  # replacement characters that say the declared charset is wrong
 _LATIN_DECLARATIONS = re.compile(r"charset=[\"']?(iso-8859-1|latin-?1|windows-1252|us-ascii)", re.I)
 
 
@@ -51,12 +52,28 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
             pass
     if text is None:
         _, text = html_to_unicode(content_type, body)
+        if text.count("\ufffd") >= MISREAD_MARKS:
+            text = _as_windows_1258(body, text)
     if len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3:
         # UTF-8 read as cp1252 somewhere upstream ("Thá»±c", "Ä\x90áº£ng"): ftfy undoes it.
         text = ftfy.fix_encoding(text)
     # windows-1258 decodes to combining tone marks, and some portals type NFD text: one form.
     # (Searching for a combining mark is cheaper than asking whether the page is NFC.)
     return unicodedata.normalize("NFC", text) if _COMBINING.search(text) else text
+
+
+def _as_windows_1258(body: bytes, misread: str) -> str:
+    """A page that declares UTF-8 (or nothing) but whose bytes are not, read as windows-1258,
+    the Vietnamese Windows code page older portals still write, if that reading is clean
+    Vietnamese; else the first reading, replacement characters and all."""
+    try:
+        text = unicodedata.normalize("NFC", body.decode("cp1258"))
+    except UnicodeDecodeError:
+        return misread
+    letters = len(_VIETNAMESE_LETTER.findall(text, 0, 200_000))
+    if letters >= MISREAD_MARKS and len(_MOJIBAKE.findall(text, 0, 200_000)) < 3:
+        return text
+    return misread
 
 
 def nfc(text: str) -> str:
