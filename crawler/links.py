@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from scrapy.http import TextResponse
@@ -23,28 +24,49 @@ from w3lib.html import strip_html5_whitespace
 from w3lib.url import safe_url_string
 
 OFFSITE = ""  # a resolved link to another site
+BYTES_PER_LINK = 400  # of a capped page, links are read from its first max_links x this bytes
 _IGNORED = frozenset("." + extension for extension in IGNORED_EXTENSIONS)
 
 
 class LinkReader:
     """Resolves links through ``on_site`` (canonical URL on the fetched host, or None for
-    another site), remembering up to ``capacity`` distinct hrefs."""
+    another site), remembering up to ``capacity`` distinct hrefs. Of a page it reads at most
+    ``max_links`` links, from its first ``max_links * BYTES_PER_LINK`` bytes (0: all): a portal
+    page has a few hundred; a hostile or broken one a million, each a queued request."""
 
-    def __init__(self, on_site: Callable[[str], str | None], capacity: int = 200_000) -> None:
+    def __init__(
+        self,
+        on_site: Callable[[str], str | None],
+        capacity: int = 200_000,
+        max_links: int = 0,
+    ) -> None:
         self.on_site = on_site
         self.capacity = capacity
+        self.max_links = max_links
+        self.capped = False  # whether the last page's links were cut at max_links
         self._resolved: dict[tuple[str, str, str], str | None] = {}
 
     def links(self, response: TextResponse) -> tuple[list[str], int]:
         """The page's on-site links (canonical, first occurrence order, each once) and how many
         of its links lead off the site."""
+        self.capped = False
+        if self.max_links and len(response.body) > self.max_links * BYTES_PER_LINK:
+            # Parsing a 20 MB page costs 170 MB of tree: links come from its first part only.
+            response = response.replace(body=response.body[: self.max_links * BYTES_PER_LINK])
+            self.capped = True
         base = get_base_url(response)
         origin, folder = _origin_and_folder(base)
         encoding = response.encoding
         seen: set[str] = set()
         found: list[str] = []
         offsite = 0
-        for element in response.selector.root.iter("a", "area"):
+        elements = response.selector.root.iter("a", "area")
+        if self.max_links:
+            elements = islice(elements, self.max_links + 1)
+        for read, element in enumerate(elements):
+            if read == self.max_links and self.max_links:
+                self.capped = True
+                break
             href = element.get("href")
             if not href:
                 continue

@@ -196,6 +196,7 @@ class CrawlOptions:
     extract_workers: int  # 0: one per core
     extract_timeout: float
     extract_function: str
+    max_links: int  # links read per page (0: all)
 
     @property
     def command(self) -> str:
@@ -268,6 +269,9 @@ class CrawlOptions:
                 settings.get("ARCHIVE_EXTRACT_TIMEOUT")
             ),
             extract_function=_extract_function(settings.get("ARCHIVE_EXTRACT_FUNCTION")),
+            max_links=_whole("ARCHIVE_MAX_LINKS_PER_PAGE")(
+                settings.get("ARCHIVE_MAX_LINKS_PER_PAGE")
+            ),
         )
 
 

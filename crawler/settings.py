@@ -72,6 +72,9 @@ ARCHIVE_PROGRESS_INTERVAL = 5.0  # seconds between progress lines; 0 turns them 
 ARCHIVE_WARC_ENABLED = True  # every response into WARC files, indexed in the captures table
 ARCHIVE_WARC_DIR = None  # default: "<database name>-warc/" beside the database
 ARCHIVE_WARC_MAX_BYTES = 1024**3  # rotate WARC files at 1 GiB
+# Links read per page (0: all). Portal pages have a few hundred; a hostile or broken page with a
+# million would queue a million requests (4.4 GB for four such pages).
+ARCHIVE_MAX_LINKS_PER_PAGE = 5000
 ARCHIVE_EXTRACT_WORKERS = 0  # extraction processes; 0: one per core
 ARCHIVE_EXTRACT_TIMEOUT = 30.0  # seconds a page may take to extract before it is recorded failed
 # The pure extraction function, (url, body, headers, fetched_at, portal) -> Article, by dotted

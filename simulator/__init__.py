@@ -47,6 +47,18 @@ def _gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * (200 * 1024 * 1024), compresslevel=9)
 
 
+FLOOD_BYTES = 20 * 1024 * 1024
+
+
+@cache
+def _link_flood(prefix: str) -> bytes:
+    """A 20 MB page of distinct on-site links under ``prefix``: half a million of them for an
+    article prefix, a million for a short one."""
+    size = len(f"<a href={prefix}0.html></a>") + 6
+    links = "".join(f"<a href={prefix}{n}.html></a>" for n in range(FLOOD_BYTES // size))
+    return f"<html><body>{links}</body></html>".encode()
+
+
 class Simulator(BackgroundServers):
     """Start every site (or ``only`` some) on its own 127.0.0.1 port."""
 
@@ -155,6 +167,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
             self.wfile.write(body[: len(body) // 2])
             self.wfile.flush()
             self._drop()
+        elif fault.kind == "link_flood":
+            self._send(Reply(200, _link_flood(fault.link_prefix).decode()), send_body)
         elif fault.kind == "gzip_bomb":
             bomb = _gzip_bomb()
             self.send_response(200)

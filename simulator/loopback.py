@@ -10,8 +10,19 @@ from typing import Self
 LOOPBACK = "127.0.0.1"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hung up mid-answer (a crawler refusing an oversized page, a killed
+        crawl) is the client's business, not a traceback on the test's output."""
+        import sys
+
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def loopback_server(handler: type[BaseHTTPRequestHandler], port: int = 0) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((LOOPBACK, port), handler)
+    server = _QuietServer((LOOPBACK, port), handler)
     server.daemon_threads = True
     return server
 

@@ -22,7 +22,7 @@ from simulator.content import SimArticle
 if TYPE_CHECKING:
     from simulator.families import Family
 
-FAULT_KINDS = ("status", "slow", "drop", "truncate", "gzip_bomb")
+FAULT_KINDS = ("status", "slow", "drop", "truncate", "gzip_bomb", "link_flood")
 
 
 @dataclass
@@ -32,7 +32,8 @@ class Fault:
     kinds: ``status`` (answer ``status``, with Retry-After if ``retry_after`` is set), ``slow``
     (wait ``delay`` seconds first), ``drop`` (close the connection without answering),
     ``truncate`` (announce the full length, send half), ``gzip_bomb`` (a small gzip body that
-    inflates to hundreds of megabytes).
+    inflates to hundreds of megabytes), ``link_flood`` (a 20 MB page of as many links as fit,
+    each ``link_prefix`` + a number + ``.html``).
     """
 
     path: str
@@ -41,6 +42,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int | None = None
+    link_prefix: str = "/flood/"
     hits: int = 0
 
     def __post_init__(self) -> None:

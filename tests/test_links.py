@@ -88,3 +88,17 @@ def test_relative_links_resolve_against_each_page_folder():
     second = reader.links(response("/b/two.html", b'<a href="x.html">x</a>'))
     assert first == ([f"http://{HOST}/a/x.html"], 0)
     assert second == ([f"http://{HOST}/b/x.html"], 0)
+
+
+def test_a_page_of_a_million_links_gives_only_the_first_max_links():
+    """A hostile page once queued every one of its links (4.4 GB for four 20 MB pages)."""
+    reader = LinkReader(lambda url: url, max_links=3)
+    links = "".join(f'<a href="/tin/{n}.html">{n}</a>' for n in range(10))
+    page = HtmlResponse("https://x.gov.vn/", body=f"<html><body>{links}</body></html>".encode())
+    found, _ = reader.links(page)
+    assert found == [f"https://x.gov.vn/tin/{n}.html" for n in range(3)] and reader.capped
+    small = HtmlResponse("https://x.gov.vn/", body=b'<html><a href="/a.html">a</a></html>')
+    assert reader.links(small)[0] == ["https://x.gov.vn/a.html"] and not reader.capped
+    # A huge page is parsed from its first max_links x 400 bytes only (its tree cost 170 MB).
+    huge = HtmlResponse("https://x.gov.vn/", body=b'<a href="/b.html">b</a>' + b" " * 5_000_000)
+    assert reader.links(huge)[0] == ["https://x.gov.vn/b.html"] and reader.capped

@@ -8,9 +8,7 @@ Traps it refuses: anything the declaration denies (print views, language switche
 segments repeat (``/en/en/…``), over-long URLs, other hosts. The same article linked under several
 sections is fetched once, by the portal's article id.
 
-Sitemaps and feeds the declaration lists are read too: their articles are fetched if new, and a
-sitemap <lastmod> that differs from the one recorded last time has a stored article fetched again
-(an edit). Child sitemaps whose <lastmod> has not changed are not fetched.
+Sitemaps and feeds the declaration lists are read too (crawler.spiders.sitemaps).
 
 Its options come from crawler.options.CrawlOptions (portal, fetch base, limit, stale-listing
 limit, --since/--until). What the archive knows reaches it as an ``ArticleIndex`` and a list of
@@ -127,6 +125,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         kwargs.setdefault("until", options.until)
         kwargs.setdefault("max_xml_size", crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         spider: PortalSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.link_reader.max_links = options.max_links
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -206,6 +205,7 @@ class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
         urls, offsite = self.link_reader.links(response)  # type: ignore[arg-type]
         counts = self.link_counts
         counts["portal/links/offsite"] += offsite
+        counts["portal/links/capped_page"] += self.link_reader.capped
         for url in urls:
             kind = self._kind(url)
             if kind is not _ARTICLE:
