@@ -95,3 +95,16 @@ def test_mistakes(tmp_path):
     result = run(str(SEED / "page.html.gz"), "--url-map", str(bad_map))
     assert result.exit_code == 1 and "expected PATH<TAB>URL" in result.output
     assert run(str(tmp_path / "missing.html")).exit_code == 2
+
+
+def test_a_gzip_bomb_or_an_endless_file_is_read_only_up_to_the_size_limit(tmp_path):
+    """Both were read in full before the 20 MB check."""
+    bomb = tmp_path / "bomb.html.gz"
+    with gzip.open(bomb, "wb") as packed:  # 200 MB of zeros in 200 KB
+        for _ in range(200):
+            packed.write(b"\0" * (1 << 20))
+    for path in (bomb, Path("/dev/zero")):
+        result = run(str(path), "--url", "https://honglinh.hatinh.gov.vn/x.aspx")
+        record = json.loads(result.output)
+        assert result.exit_code == 1 and record["status"] == "not_article", result.output
+        assert record["reason"] == "page too large (20,971,521 bytes)"
