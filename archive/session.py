@@ -17,6 +17,7 @@ of the lock. A write the archive refuses (disk full) closes the crawl: what was 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -108,6 +109,9 @@ class ArchiveSession:
             self.resume = self.store.walk_resumes(self.portal.id)
         except StoreError as error:
             self.failure = str(error)
+            raise CloseSpider("store_error") from None
+        except sqlite3.DatabaseError as error:  # a damaged page, met while loading the index
+            self.failure = f"the archive database is damaged ({error})"
             raise CloseSpider("store_error") from None
         self.writer = BatchWriter(self.store)
         if options.warc_enabled:

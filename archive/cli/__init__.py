@@ -17,6 +17,8 @@ def cli() -> None:
 
 
 def main() -> None:
+    import sqlite3
+
     from crawler.errors import ArchiveError
 
     try:
@@ -24,6 +26,15 @@ def main() -> None:
     except ArchiveError as error:  # one a command did not turn into its own message
         click.echo(f"Error: {error}", err=True)
         raise SystemExit(1) from None
+    except sqlite3.DatabaseError as error:  # a damaged file, found halfway through a command
+        click.echo(f"Error: {DAMAGED.format(error=error)}", err=True)
+        raise SystemExit(1) from None
+
+
+DAMAGED = (
+    "the archive database is damaged ({error}). Copy the file aside, then recover what is "
+    "readable: sqlite3 ARCHIVE.db '.recover' | sqlite3 recovered.db"
+)
 
 
 from archive.cli import crawling, datasets, local, reading  # noqa: E402, F401  (registers commands)
