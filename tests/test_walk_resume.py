@@ -103,3 +103,10 @@ def test_a_given_up_listing_page_is_tried_in_three_more_crawls_then_dropped(tmp_
         for _ in range(4):
             store._record_walk(step("failed", 8))
         assert store.walk_resumes("honglinh") == []
+
+
+def test_a_listing_page_of_too_many_links_is_marked_to_be_read_again():
+    """A link flood is a broken page, not the end of its walk: the next crawl reads it again."""
+    spider = make_spider("honglinh", ARCHIVE_MAX_LINKS_PER_PAGE=2)
+    (mark,) = marks(spider.parse(listing_page(2, [(n, "01/03/2024") for n in range(1, 6)])))
+    assert (mark.event, mark.number) == ("failed", 2)

@@ -12,6 +12,7 @@ import scrapy
 
 from crawler.index import ResumePoint
 from crawler.items import WalkProgress
+from crawler.links import LinkReader
 from crawler.portals import Portal
 from crawler.urls import canonical_url, next_page_url, pagination, rebase
 
@@ -37,6 +38,7 @@ class ListingWalk:
     fetch_base: str
     listings_requested: set[str]
     resume: list[ResumePoint]
+    link_reader: LinkReader
 
     if TYPE_CHECKING:
 
@@ -77,13 +79,16 @@ class ListingWalk:
         url = canonical_url(response.url)
         listing, number = pagination(url)
         has_next = any(pagination(other)[0] == listing for other in listings)
+        event = "continued" if has_next and went_on else "ended"
+        if self.link_reader.capped:
+            event = "failed"  # a page of a million links is broken: not where the walk ends
         origin = self.portal.origin
         return WalkProgress(
             self.portal.id,
             rebase(listing, origin),
             rebase(url, origin),
             number,
-            "continued" if has_next and went_on else "ended",
+            event,
             rebase(response.meta.get(PREVIOUS_PAGE) or url, origin),
         )
 
