@@ -6,8 +6,8 @@
 For each fault it prints the articles stored after the faulty crawl and after one more crawl,
 against a clean crawl of the same site, and the faulty crawl's exit status (a crawl that lost
 pages must not exit 0). Target (issue 19): 100 % after one more crawl for every fault.
-A full disk is left out here: it needs a small tmpfs, which needs root; tests/test_full_disk.py
-runs it where root is available.
+A full disk is left out here: it needs a small tmpfs, which needs root;
+tests/test_crawl_simulator.py covers it where root is available.
 """
 
 from __future__ import annotations
