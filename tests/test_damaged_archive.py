@@ -48,8 +48,8 @@ def damaged(tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    [("export", "--format", "jsonl"), ("dedupe",)],
-    ids=["export", "dedupe"],
+    [("export", "--format", "jsonl"), ("dedupe",), ("stats", "--check")],
+    ids=["export", "dedupe", "stats-check"],
 )
 def test_a_damaged_page_is_one_clear_line(damaged, tmp_path, command):
     extra = ("--out", str(tmp_path / "out")) if command[0] == "export" else ()
@@ -60,3 +60,11 @@ def test_a_damaged_page_is_one_clear_line(damaged, tmp_path, command):
         result.stderr + result.stdout
     )
     assert os.path.getsize(damaged) > 0
+
+
+def test_stats_check_passes_a_whole_archive(tmp_path):
+    path = tmp_path / "whole.db"
+    with Store(path):
+        pass
+    result = portal_archive("stats", "--check", "--db", path)
+    assert result.returncode == 0, result.stderr

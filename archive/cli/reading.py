@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from archive.api import Archive
-from archive.cli import cli
+from archive.cli import DAMAGED, cli
 from archive.cli.common import (
     db_option,
     existing_store,
@@ -62,14 +62,23 @@ def portals(as_json: bool) -> None:
 @cli.command()
 @db_option(created=False)
 @json_option
-def stats(db_path: str, as_json: bool) -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Also read every page of the database for damage (SQLite quick_check); exit 1 if any.",
+)
+def stats(db_path: str, as_json: bool, check: bool) -> None:
     """Per-portal article counts, date range and last run.
 
     \b
     Example:
       portal-archive stats --db news.db
+      portal-archive stats --db news.db --check   # and look for damaged pages
     """
     with existing_store(db_path) as store:
+        damage = store.damage() if check else []
+        if damage:
+            raise click.ClickException(DAMAGED.format(error="; ".join(damage[:3])))
         rows = store.portal_summaries()
         total = store.count_articles()
     if as_json:
