@@ -170,3 +170,45 @@ def test_gzip_pages_do_not_confuse_decoding():
     compressed = gzip.compress(body.encode())
     with pytest.raises(NotAnArticle):
         extract_article("https://x.gov.vn/a", compressed, {}, FETCHED_AT, None)
+
+
+PARAGRAPHS = [
+    "Sáng 12/3, UBND thị xã tổ chức hội nghị.",  # short: as long as a menu label
+    "Dự có lãnh đạo các phòng, ban, ngành.",
+    "Năm 2024, thị xã hoàn thành 18 trên 20 chỉ tiêu chủ yếu của nghị quyết; tổng giá trị sản "
+    "xuất tăng 8,2 % so với cùng kỳ, thu ngân sách đạt 112 % dự toán được giao.",
+    "Phát biểu chỉ đạo, Chủ tịch UBND thị xã yêu cầu các đơn vị tập trung cải cách hành chính, "
+    "đẩy mạnh chuyển đổi số và giải ngân vốn đầu tư công ngay từ những tháng đầu năm.",
+]
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read():
+    """lxml refuses a decoded string that carries an encoding declaration: such pages were
+    declined as "not an article"."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Hội nghị triển khai nhiệm vụ'
+        f"</title></head><body><h1>Hội nghị triển khai nhiệm vụ</h1><div>{body}</div></body></html>"
+    )
+    article = extract_article("https://x.gov.vn/tin/1.html", page.encode(), {}, FETCHED_AT, None)
+    assert PARAGRAPHS[0] in article.text and PARAGRAPHS[3] in article.text
+
+
+def test_a_wordpress_post_keeps_its_opening_paragraphs():
+    """The post element carries category-<slug> classes; taken for navigation chrome, its short
+    opening paragraphs were dropped."""
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = (
+        "<html><head><title>Hội nghị triển khai nhiệm vụ</title></head>"
+        '<body class="single single-post category-tin-tuc">'
+        '<nav class="breadcrumb"><a href="/">Trang chủ</a> » <a href="/tin-tuc">Tin tức</a></nav>'
+        '<article class="post-12 post type-post status-publish category-tin-tuc hentry">'
+        '<h1 class="entry-title">Hội nghị triển khai nhiệm vụ</h1>'
+        f'<div class="entry-content">{body}</div></article></body></html>'
+    )
+    article = extract_article("https://x.gov.vn/tin/1.html", page.encode(), {}, FETCHED_AT, None)
+    assert PARAGRAPHS[0] in article.text and PARAGRAPHS[1] in article.text
+    assert "Trang chủ" not in article.text

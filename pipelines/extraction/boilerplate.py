@@ -42,10 +42,13 @@ _RELATED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _DATE_LINE_MAX = 80
+# Not the post itself, nor the page: WordPress gives both "category-<slug>" classes.
 _CHROME = etree.XPath(
-    "//*[contains(@class,'breadcrumb') or contains(@class,'chuyenmuc') or "
+    "//*[(contains(@class,'breadcrumb') or contains(@class,'chuyenmuc') or "
     "contains(@class,'portlet-title') or contains(@class,'FolderTitle') or "
-    "contains(@class,'category') or contains(@class,'cate-')]"
+    "contains(@class,'category') or contains(@class,'cate-')) and "
+    "not(self::body or self::article or contains(@class,'hentry') or "
+    "contains(@class,'type-post'))]"
 )
 
 

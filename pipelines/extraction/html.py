@@ -29,6 +29,7 @@ _VIETNAMESE_LETTER = re.compile(
 )
 
 
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 MISREAD_MARKS = 5  # replacement characters that say the declared charset is wrong
 _LATIN_DECLARATIONS = re.compile(r"charset=[\"']?(iso-8859-1|latin-?1|windows-1252|us-ascii)", re.I)
 
@@ -57,6 +58,9 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     if len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3:
         # UTF-8 read as cp1252 somewhere upstream ("Thá»±c", "Ä\x90áº£ng"): ftfy undoes it.
         text = ftfy.fix_encoding(text)
+    # An XHTML page's "<?xml ... encoding=...?>" says nothing once decoded, and lxml refuses
+    # a decoded string that carries one.
+    text = _XML_DECLARATION.sub("", text, count=1)
     # windows-1258 decodes to combining tone marks, and some portals type NFD text: one form.
     # (Searching for a combining mark is cheaper than asking whether the page is NFC.)
     return unicodedata.normalize("NFC", text) if _COMBINING.search(text) else text
