@@ -61,12 +61,7 @@ class LinkReader:
         found: list[str] = []
         offsite = 0
         elements = response.selector.root.iter("a", "area")
-        if self.max_links:
-            elements = islice(elements, self.max_links + 1)
-        for read, element in enumerate(elements):
-            if read == self.max_links and self.max_links:
-                self.capped = True
-                break
+        for element in islice(elements, self.max_links or None):
             href = element.get("href")
             if not href:
                 continue
@@ -92,6 +87,8 @@ class LinkReader:
             elif url not in seen:
                 seen.add(url)
                 found.append(url)
+        if self.max_links and next(elements, None) is not None:
+            self.capped = True  # an anchor beyond max_links: the rest of the page is not read
         return found, offsite
 
     def _resolve(self, key: tuple[str, str, str], base: str) -> str | None:

@@ -32,40 +32,41 @@ def kill_an_idle_worker(pool: ExtractionPool) -> None:
         time.sleep(0.05)
 
 
-def test_a_pool_broken_by_a_worker_killed_between_pages_is_replaced():
+@pytest.fixture
+def working():
+    """A pool that has extracted a page, and that page (url, body, headers, fetched_at)."""
     meta, body = seed_page()
     page = (meta["url"], body, meta["headers"], meta["fetched_at"])
     pool = ExtractionPool(get_portal("baohatinh"), workers=2)
     try:
         assert isinstance(pool.outcome(pool.submit(*page)), dict)
-        kill_an_idle_worker(pool)
-        assert not pool._pool.active, "pebble no longer breaks here: revisit ExtractionPool"
-        later = [pool.submit(*page) for _ in range(4)]
-        wait(later, timeout=60)
-        assert all(isinstance(pool.outcome(future), dict) for future in later)
+        yield pool, page
     finally:
         pool.close()
 
 
-def test_pages_held_by_a_pool_that_breaks_come_back_to_be_submitted_again():
-    meta, body = seed_page()
-    page = (meta["url"], body, meta["headers"], meta["fetched_at"])
-    pool = ExtractionPool(get_portal("baohatinh"), workers=2)
-    try:
-        assert isinstance(pool.outcome(pool.submit(*page)), dict)
-        held = [pool.submit(*page) for _ in range(8)]
-        # pebble's own reaction to a dead worker it cannot pin a page on
-        pool._pool._pool_manager.handle_broken_pool(BrokenProcessPool("All workers expired"))
-        done, waiting = wait(held, timeout=30)
-        assert not waiting, "pages queued in the broken pool must not wait forever"
-        outcomes = [pool.outcome(future) for future in held]
-        assert all(isinstance(outcome, dict | Aborted) for outcome in outcomes)
-        assert any(isinstance(outcome, Aborted) for outcome in outcomes)
-        again = [pool.submit(*page) for outcome in outcomes if isinstance(outcome, Aborted)]
-        wait(again, timeout=60)
-        assert all(isinstance(pool.outcome(future), dict) for future in again)
-    finally:
-        pool.close()
+def test_a_pool_broken_by_a_worker_killed_between_pages_is_replaced(working):
+    pool, page = working
+    kill_an_idle_worker(pool)
+    assert not pool._pool.active, "pebble no longer breaks here: revisit ExtractionPool"
+    later = [pool.submit(*page) for _ in range(4)]
+    wait(later, timeout=60)
+    assert all(isinstance(pool.outcome(future), dict) for future in later)
+
+
+def test_pages_held_by_a_pool_that_breaks_come_back_to_be_submitted_again(working):
+    pool, page = working
+    held = [pool.submit(*page) for _ in range(8)]
+    # pebble's own reaction to a dead worker it cannot pin a page on
+    pool._pool._pool_manager.handle_broken_pool(BrokenProcessPool("All workers expired"))
+    done, waiting = wait(held, timeout=30)
+    assert not waiting, "pages queued in the broken pool must not wait forever"
+    outcomes = [pool.outcome(future) for future in held]
+    assert all(isinstance(outcome, dict | Aborted) for outcome in outcomes)
+    assert any(isinstance(outcome, Aborted) for outcome in outcomes)
+    again = [pool.submit(*page) for outcome in outcomes if isinstance(outcome, Aborted)]
+    wait(again, timeout=60)
+    assert all(isinstance(pool.outcome(future), dict) for future in again)
 
 
 def test_workers_that_cannot_start_break_the_pool_for_good():

@@ -76,12 +76,18 @@ class ListingWalk:
         """The mark a listing page leaves: the walk goes on to a next page (or would, but for
         ``--limit``), or it stops here as walks do. A walk starts again from the page before
         the last one read: articles of the last pages may still have been waiting."""
-        url = canonical_url(response.url)
-        listing, number = pagination(url)
+        listing = pagination(canonical_url(response.url))[0]
         has_next = any(pagination(other)[0] == listing for other in listings)
         event = "continued" if has_next and went_on else "ended"
         if self.link_reader.capped:
             event = "failed"  # a page of a million links is broken: not where the walk ends
+        return self._mark(response.url, event, response.meta.get(PREVIOUS_PAGE))
+
+    def _mark(self, fetched_url: str, event: str, resume_from: str | None = None) -> WalkProgress:
+        """The walk's mark for the listing page fetched at ``fetched_url``, under the portal's
+        real origin (the fetch base changes from run to run)."""
+        url = canonical_url(fetched_url)
+        listing, number = pagination(url)
         origin = self.portal.origin
         return WalkProgress(
             self.portal.id,
@@ -89,7 +95,7 @@ class ListingWalk:
             rebase(url, origin),
             number,
             event,
-            rebase(response.meta.get(PREVIOUS_PAGE) or url, origin),
+            rebase(resume_from or url, origin),
         )
 
     def _next_pages_only(self, url: str, listings: list[str]) -> list[str]:
@@ -116,12 +122,7 @@ class ListingWalk:
         this one again in the next crawl."""
         request = failure.request  # type: ignore[attr-defined]
         self._count("portal/listing/failed")
-        url = canonical_url(request.url)
-        listing, number = pagination(url)
-        origin = self.portal.origin
-        yield WalkProgress(
-            self.portal.id, rebase(listing, origin), rebase(url, origin), number, "failed"
-        )
+        yield self._mark(request.url, "failed")
         skips = request.meta.get("skips", 0)
         following = next_page_url(request.url)
         if following is not None and skips < MAX_PAGE_SKIPS:
