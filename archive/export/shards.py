@@ -11,7 +11,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from archive.export.fields import arrow_schema, is_json, json_column
+from archive.export.fields import arrow_schema, is_json, is_time, json_column, time_column
 
 if TYPE_CHECKING:
     from archive.export.options import ExportOptions
@@ -128,6 +128,8 @@ class _ParquetShard(ShardWriter):
         arrays = [
             json_column(c, f.type)
             if is_json(f)
+            else time_column(c)
+            if is_time(f)
             # bytes -> binary -> string (one vectorised UTF-8 check): 3x faster than
             # building a string array from bytes objects directly
             else pa.array(c, type=pa.binary()).cast(f.type)
