@@ -8,7 +8,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fast browser lint bench clean
+PYWB_STAMP := .venv-pywb/.installed
+
+.PHONY: demo test fast browser pywb lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,13 +28,24 @@ browser:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 		{ echo "the tests need Debian's chromium: sudo apt-get install chromium"; exit 1; }
 
-test: $(STAMP) browser
+# pywb (the Wayback implementation) in its own virtualenv: the recovery tests start it on
+# 127.0.0.1 as a stand-in for the Wayback Machine and Common Crawl's index. Its pins (gevent, an
+# old redis) are not the crawler's, so it does not share .venv.
+$(PYWB_STAMP): pyproject.toml
+	$(PYTHON) -m venv .venv-pywb
+	.venv-pywb/bin/pip install --quiet --upgrade pip
+	.venv-pywb/bin/pip install --quiet "$$(grep -o 'pywb==[0-9.]*' pyproject.toml)"
+	touch $(PYWB_STAMP)
+
+pywb: $(PYWB_STAMP)
+
+test: $(STAMP) browser $(PYWB_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
-fast: $(STAMP)
+fast: $(STAMP) $(PYWB_STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
@@ -46,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.export
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo-warc demo-locks test-artifacts
+	rm -rf $(VENV) .venv-pywb demo.db demo.db-wal demo.db-shm demo-warc demo-locks test-artifacts

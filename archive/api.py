@@ -28,7 +28,12 @@ from archive.locks import LockedError
 from archive.runner import CrawlResult, check_crawl, run_crawl
 from archive.search import fts_query, passage, starred
 from crawler.errors import ArchiveError
-from crawler.options import check_setting_names, parse_setting_pairs
+from crawler.options import (
+    RecoverOptions,
+    check_setting_names,
+    parse_setting_pairs,
+    project_settings,
+)
 from crawler.portals import Portal, get_portal
 
 __all__ = ["Archive", "ArchiveError", "CrawlResult"]
@@ -89,6 +94,36 @@ class Archive:
         }
         return self._run(portal, fetch_base, overrides, settings, log_level, progress)
 
+    def recover(
+        self,
+        portal: str | Portal,
+        source: str = "wayback",
+        *,
+        since: str | date | None = None,
+        until: str | date | None = None,
+        captured_since: str | date | None = None,
+        captured_until: str | date | None = None,
+        all_versions: bool = False,
+        limit: int = 0,
+        settings: dict[str, Any] | list[str] | None = None,
+        log_level: str = "WARNING",
+        progress: bool = True,
+    ) -> CrawlResult:
+        """Recover ``portal``'s articles from a web archive: ``source`` is ``wayback``,
+        ``commoncrawl`` or a pywb-style CDX endpoint (``http://host:port/<collection>/cdx``).
+        ``since``/``until`` choose articles by publication day, ``captured_since``/``_until``
+        the captures asked for. Resumable: run it again after an interruption."""
+        overrides: dict[str, Any] = {
+            "ARCHIVE_RECOVER_FROM": source,
+            "ARCHIVE_ARTICLE_LIMIT": limit,
+            "ARCHIVE_BACKFILL_SINCE": str(since) if since else None,
+            "ARCHIVE_BACKFILL_UNTIL": str(until) if until else None,
+            "ARCHIVE_RECOVER_CAPTURED_SINCE": str(captured_since) if captured_since else None,
+            "ARCHIVE_RECOVER_CAPTURED_UNTIL": str(captured_until) if captured_until else None,
+            "ARCHIVE_RECOVER_ALL_VERSIONS": all_versions,
+        }
+        return self._run(portal, None, overrides, settings, log_level, progress, "recover")
+
     def _run(
         self,
         portal: str | Portal,
@@ -97,6 +132,7 @@ class Archive:
         settings: dict[str, Any] | list[str] | None,
         log_level: str,
         progress: bool,
+        spider: str = "portal",
     ) -> CrawlResult:
         declared = portal if isinstance(portal, Portal) else get_portal(portal)
         if isinstance(settings, list | tuple):
@@ -104,10 +140,14 @@ class Archive:
         else:
             check_setting_names(settings or {})
         overrides = {**overrides, **(settings or {})}
+        if spider == "recover":  # fetched from the web archive, not from the portal
+            fetch_base = RecoverOptions.from_settings(project_settings(overrides)).archive.base
         check_crawl(declared, str(self.path), fetch_base, overrides)
         self.open().close()  # an unusable path fails here, before any fetching
         started = time.monotonic()
-        result = run_crawl(declared, str(self.path), fetch_base, overrides, log_level, progress)
+        result = run_crawl(
+            declared, str(self.path), fetch_base, overrides, log_level, progress, spider
+        )
         result.stats["elapsed_seconds"] = round(time.monotonic() - started, 1)
         if result.locked:
             raise LockedError(result.failure or f"a crawl of {declared.id} is running already")

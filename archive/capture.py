@@ -18,8 +18,9 @@ from scrapy.exceptions import NotConfigured
 
 from archive.session import ArchiveSession
 from archive.warc import Exchange, payload_digest
+from crawler.archive_access import MEMENTO_PROBLEM
 from crawler.clock import iso_seconds, now_iso
-from crawler.items import CAPTURE_META, Capture
+from crawler.items import CAPTURE_META, MEMENTO_META, Capture, Memento
 from crawler.middlewares import absolute_location
 from crawler.urls import rebase
 
@@ -35,6 +36,7 @@ class WarcCaptureMiddleware:
     def __init__(self, session: ArchiveSession) -> None:
         self.session = session
         self.origin = session.portal.origin
+        self.recovering = session.options.recover_from is not None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -44,6 +46,11 @@ class WarcCaptureMiddleware:
         return cls(session)
 
     def process_response(self, request: Request, response: Response) -> Response:
+        memento = request.meta.get(MEMENTO_META)
+        if isinstance(memento, Memento):
+            return self._recovered(request, response, memento)
+        if self.recovering:
+            return response  # the archive's index and errors: not pages of the portal
         url = rebase(response.url, self.origin)
         fetched_at = datetime.now(UTC)
         location = response.headers.get(b"Location")
@@ -76,7 +83,48 @@ class WarcCaptureMiddleware:
         request.meta[CAPTURE_META] = Capture(iso_seconds(fetched_at), ref)
         return response
 
+    def _recovered(self, request: Request, response: Response, memento: Memento) -> Response:
+        """A memento, made whole by crawler.archive_access: archived under its original URL and
+        capture time, with where it was read from. A damaged one or an archive error is not."""
+        if response.status != 200 or request.meta.get(MEMENTO_PROBLEM):
+            return response
+        captured = datetime.fromisoformat(memento.captured_at)
+        exchange = Exchange(
+            target_uri=memento.original,
+            method="GET",
+            request_headers=[],
+            status=200,
+            reason="OK",
+            response_headers=_pairs(response.headers),
+            body=response.body,
+            fetched_at=captured,
+            provenance=(
+                ("WARC-Source-URI", memento.fetch_url),
+                ("WARC-Recovered-From", memento.source),
+                ("WARC-Recovered-Date", now_iso()),
+            ),
+        )
+        ref = self.session.capture(
+            exchange,
+            {
+                "url": memento.original,
+                "fetched_from": memento.fetch_url,
+                "status": 200,
+                "content_type": _header(response, b"Content-Type") or "",
+                "payload_digest": payload_digest(response.body),
+                "fetched_at": memento.captured_at,
+                "redirect_url": None,
+                "etag": None,
+                "last_modified": _header(response, b"Last-Modified"),
+                "source": memento.source,
+            },
+        )
+        request.meta[CAPTURE_META] = Capture(memento.captured_at, ref)
+        return response
+
     def process_exception(self, request: Request, exception: Exception) -> None:
+        if self.recovering:
+            return  # the archive's trouble, counted by the spider; not a capture of the portal
         self.session.capture_failure(
             {
                 "url": rebase(request.url, self.origin),

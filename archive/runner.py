@@ -78,6 +78,14 @@ def crawl_settings(
     values: dict[str, Any] = {"LOG_LEVEL": log_level}
     if is_loopback(fetch_base):
         values.update(settings.getdict("LOOPBACK_SETTINGS"))
+    elif overrides.get("ARCHIVE_RECOVER_FROM"):
+        # A web archive: one connection, one request per ARCHIVE_RECOVER_DELAY, no jitter below.
+        values.update(
+            CONCURRENT_REQUESTS_PER_DOMAIN=1,
+            DOWNLOAD_DELAY=overrides.get("ARCHIVE_RECOVER_DELAY")
+            or settings.getfloat("ARCHIVE_RECOVER_DELAY"),
+            RANDOMIZE_DOWNLOAD_DELAY=False,
+        )
     if not progress:
         values["ARCHIVE_PROGRESS_INTERVAL"] = 0
     values.update(overrides)
@@ -105,14 +113,16 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     log_level: str = "WARNING",
     progress: bool = True,
+    spider: str = "portal",
 ) -> CrawlResult:
     """Crawl ``portal`` into ``db_path``; options are ``overrides`` of the settings.
 
     Without ``fetch_base``, a portal with an offline mirror is crawled from a replay server
-    started here; any other portal is fetched from its real origin.
+    started here; any other portal is fetched from its real origin. ``spider``: ``portal`` (a
+    crawl or backfill of the site) or ``recover`` (its captures in a web archive).
     """
     global _reactor_used
-    arguments = (portal, db_path, fetch_base, overrides or {}, log_level, progress)
+    arguments = (portal, db_path, fetch_base, overrides or {}, log_level, progress, spider)
     if _reactor_used:
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(1, mp_context=context) as child:
@@ -179,9 +189,11 @@ def _run_here(
     overrides: dict[str, Any],
     log_level: str,
     progress: bool,
+    spider: str = "portal",
 ) -> CrawlResult:
     from archive.session import ArchiveSession
     from crawler.spiders.portal import PortalSpider
+    from crawler.spiders.recover import RecoverSpider
 
     with ExitStack() as stack:
         if fetch_base is None and portal.replay is not None:
@@ -196,7 +208,7 @@ def _run_here(
             stack.enter_context(_one_line_log(log_level))
         process = _process(settings)
         logging.getLogger("scrapy").setLevel(log_level)
-        crawler = process.create_crawler(PortalSpider)
+        crawler = process.create_crawler(RecoverSpider if spider == "recover" else PortalSpider)
         process.crawl(crawler)
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}

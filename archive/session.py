@@ -38,6 +38,7 @@ from crawler.items import CaptureRef, WalkProgress
 from crawler.options import CrawlOptions
 from crawler.outcome import crawl_problem
 from crawler.spiders.portal import PortalSpider
+from crawler.spiders.recover import RecoverSpider
 from pipelines.record import ArticleRecord
 
 if TYPE_CHECKING:
@@ -101,10 +102,10 @@ class ArchiveSession:
             self.store.save_source(self.portal)
             self.store.mark_interrupted(self.portal.id)  # we hold the lock: no run is alive
             self.run_id = self.store.start_run(self.portal.id, options.command)
-            self.index = MemoryIndex(
-                self.store.known_articles(self.portal.id),
-                self.store.listed_lastmods(self.portal.id),
-            )
+            known = self.store.known_articles(self.portal.id)
+            if options.recover_from:
+                known |= self.store.recovered_mementos(self.portal.id)
+            self.index = MemoryIndex(known, self.store.listed_lastmods(self.portal.id))
             self.recheck = self._recheck_targets(self.store)
             self.resume = self.store.walk_resumes(self.portal.id)
         except StoreError as error:
@@ -118,7 +119,7 @@ class ArchiveSession:
             folder = options.warc_dir or warc_dir_for(options.db_path)
             self.warc = WarcFiles(folder, "portal-archive", options.warc_max_bytes)
         spider = self.crawler.spider
-        if isinstance(spider, PortalSpider):
+        if isinstance(spider, PortalSpider | RecoverSpider):
             spider.use_archive(self.index, self.recheck, self.resume)
         self._flusher = create_looping_call(self.commit, due_only=True)
         self._flusher.start(FLUSH_INTERVAL, now=False)

@@ -58,7 +58,9 @@ class Exchange:
     reason: str
     response_headers: list[tuple[str, str]]
     body: bytes
-    fetched_at: datetime
+    fetched_at: datetime  # the WARC-Date: a memento's capture time, for a recovered page
+    # More WARC headers: where a recovered page was read (WARC-Source-URI) and from what.
+    provenance: tuple[tuple[str, str], ...] = ()
 
 
 class WarcFiles:
@@ -86,6 +88,7 @@ class WarcFiles:
         http_headers = StatusAndHeaders(
             f"{exchange.status} {exchange.reason}".strip(), exchange.response_headers, "HTTP/1.1"
         )
+        warc_headers = {"WARC-Date": date, **dict(exchange.provenance)}
         if revisit_of is not None:
             record = writer.create_revisit_record(
                 exchange.target_uri,
@@ -93,7 +96,7 @@ class WarcFiles:
                 revisit_of[0],
                 revisit_of[1],
                 http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": date},
+                warc_headers_dict=warc_headers,
             )
         else:
             record = writer.create_warc_record(
@@ -102,7 +105,7 @@ class WarcFiles:
                 payload=io.BytesIO(exchange.body),
                 length=len(exchange.body),
                 http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": date},
+                warc_headers_dict=warc_headers,
             )
         offset = self._file.tell()
         writer.write_record(record)

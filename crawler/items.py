@@ -10,6 +10,8 @@ from scrapy.http import Response
 from crawler.clock import now_iso
 
 CAPTURE_META = "archive_capture"  # request.meta key under which a response's Capture travels
+MEMENTO_META = "archive_memento"  # request.meta key of a request for a web archive's memento
+SOURCES = ("live", "wayback", "commoncrawl", "import")  # where a capture came from
 
 
 @dataclass
@@ -59,10 +61,40 @@ class RawPage:
     headers: dict[str, str]
     body: bytes
     capture: Capture
+    source: str = "live"  # live, or the web archive it was recovered from (SOURCES)
 
     @property
     def fetched_at(self) -> str:
         return self.capture.fetched_at
+
+
+@dataclass(frozen=True)
+class Memento:
+    """One capture of a page held by a web archive, as its CDX index lists it.
+
+    ``original`` is the URL the archive captured (any scheme, ``www.`` or former host);
+    ``timestamp`` its 14-digit capture time (UTC); ``fetch_url`` where its raw bytes are asked
+    for (a Wayback ``id_`` URL, or a WARC file read with an HTTP Range from ``offset`` for
+    ``length`` bytes); ``digest`` the payload's SHA-1 in base 32, as the index gives it."""
+
+    original: str
+    timestamp: str
+    source: str  # wayback | commoncrawl
+    fetch_url: str
+    digest: str = ""
+    offset: int | None = None
+    length: int | None = None
+
+    @property
+    def captured_at(self) -> str:
+        """The capture time as ISO 8601 UTC, to the second."""
+        t = self.timestamp.ljust(14, "0")
+        return f"{t[:4]}-{t[4:6]}-{t[6:8]}T{t[8:10]}:{t[10:12]}:{t[12:14]}+00:00"
+
+    @property
+    def identity(self) -> str:
+        """How the archive knows it was recovered already: memento time and original URL."""
+        return f"memento {self.captured_at} {self.original}"
 
 
 @dataclass

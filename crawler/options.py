@@ -25,6 +25,7 @@ from weakref import WeakKeyDictionary
 from scrapy.settings import BaseSettings, Settings, default_settings
 
 from crawler.errors import ArchiveError
+from crawler.mementos import RecoverySourceError, WebArchive, web_archive
 from crawler.portals import Portal, UnknownPortalError, get_portal
 from crawler.urls import site_of
 
@@ -198,9 +199,14 @@ class CrawlOptions:
     extract_function: str
     max_links: int  # links read per page (0: all)
 
+    recover_from: str | None = None  # recover: the web archive (``--from``); None for a crawl
+
     @property
     def command(self) -> str:
-        """How the run is recorded: a backfill walks history, a crawl takes what is new."""
+        """How the run is recorded: a backfill walks history, a crawl takes what is new, a
+        recovery reads a web archive."""
+        if self.recover_from:
+            return "recover"
         return "backfill" if self.since is not None or self.until is not None else "crawl"
 
     @property
@@ -272,6 +278,46 @@ class CrawlOptions:
             max_links=_whole("ARCHIVE_MAX_LINKS_PER_PAGE")(
                 settings.get("ARCHIVE_MAX_LINKS_PER_PAGE")
             ),
+            recover_from=settings.get("ARCHIVE_RECOVER_FROM") or None,
+        )
+
+
+@dataclass(frozen=True)
+class RecoverOptions:
+    """What a recovery from a web archive is asked to do (the ARCHIVE_RECOVER_* settings)."""
+
+    archive: WebArchive
+    captured_since: date | None  # captures (mementos) from this day
+    captured_until: date | None  # ... to this day
+    all_versions: bool  # every distinct version, not only the earliest good capture
+    delay: float  # seconds between requests to an archive not on 127.0.0.1
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> RecoverOptions:
+        spec = settings.get("ARCHIVE_RECOVER_FROM")
+        if not spec:
+            raise SettingError("ARCHIVE_RECOVER_FROM: no web archive given")
+        try:
+            archive = web_archive(
+                str(spec),
+                str(settings.get("ARCHIVE_RECOVER_CC_INDEX")),
+                str(settings.get("ARCHIVE_RECOVER_CC_DATA")),
+            )
+        except RecoverySourceError as error:
+            raise SettingError(str(error)) from None
+        since = _day("--captured-since")(settings.get("ARCHIVE_RECOVER_CAPTURED_SINCE"))
+        until = _day("--captured-until")(settings.get("ARCHIVE_RECOVER_CAPTURED_UNTIL"))
+        if since and until and until < since:
+            raise SettingError(f"--captured-until {until} is before --captured-since {since}")
+        for name in ("ARCHIVE_RECOVER_BACKOFF", "ARCHIVE_RECOVER_BACKOFF_MAX"):
+            _positive(name)(settings.get(name))
+        _whole("ARCHIVE_RECOVER_RETRIES")(settings.get("ARCHIVE_RECOVER_RETRIES"))
+        return cls(
+            archive=archive,
+            captured_since=since,
+            captured_until=until,
+            all_versions=settings.getbool("ARCHIVE_RECOVER_ALL_VERSIONS"),
+            delay=_positive("ARCHIVE_RECOVER_DELAY")(settings.get("ARCHIVE_RECOVER_DELAY")),
         )
 
 

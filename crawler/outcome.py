@@ -15,6 +15,11 @@ def crawl_problem(stats: dict[str, Any]) -> str | None:
     failed = stats.get("portal/start/failed", 0)
     if failed and failed >= stats.get("portal/start/requested", 0):
         return "the start page could not be fetched"
+    if stats.get("recover/cdx/failed"):
+        return "part of the web archive's index could not be read; the next recovery reads it again"
+    if stats.get("recover/mementos/lost"):
+        lost = stats["recover/mementos/lost"]
+        return f"{lost} capture(s) could not be fetched from the web archive; run it again"
     listings = stats.get("portal/listing/failed", 0)
     articles = sum(
         count

@@ -30,6 +30,7 @@ from twisted.internet.defer import Deferred
 
 if TYPE_CHECKING:
     from scrapy import Request
+    from scrapy.crawler import Crawler
     from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
@@ -55,28 +56,30 @@ class RetryAfterMiddleware(RetryMiddleware):
             return response
         retry = self._retry(request, f"{response.status} Retry-After {wait:g}s")
         if retry is not None:
-            self._pause_site(request, wait)
+            pause_site(self.crawler, request, wait)
             if stats is not None:
                 stats.inc_value("portal/retry_after/honoured")
                 stats.max_value("portal/retry_after/max_seconds", wait)
         return retry or response
 
-    def _pause_site(self, request: Request, seconds: float) -> None:
-        """No request to this site for ``seconds``: the slot's delay, raised for that long."""
-        assert self.crawler.engine is not None
-        downloader = self.crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
-        if slot is None or seconds <= 0:
-            return
-        delay, jitter = slot.delay, slot.jitter
-        slot.delay, slot.jitter = max(delay, seconds), 0
-        slot.lastseen = monotonic()
 
-        def resume() -> None:
-            if slot.delay == max(delay, seconds):
-                slot.delay, slot.jitter = delay, jitter
+def pause_site(crawler: Crawler, request: Request, seconds: float) -> None:
+    """No request to ``request``'s site for ``seconds``: its downloader slot's delay, raised for
+    that long (Retry-After here, a web archive refusing connections in crawler.archive_access)."""
+    assert crawler.engine is not None
+    downloader = crawler.engine.downloader
+    slot = downloader.slots.get(downloader.get_slot_key(request))
+    if slot is None or seconds <= 0:
+        return
+    delay, jitter = slot.delay, slot.jitter
+    slot.delay, slot.jitter = max(delay, seconds), 0
+    slot.lastseen = monotonic()
 
-        call_later(seconds, resume)
+    def resume() -> None:
+        if slot.delay == max(delay, seconds):
+            slot.delay, slot.jitter = delay, jitter
+
+    call_later(seconds, resume)
 
 
 def retry_after_seconds(value: str) -> float | None:

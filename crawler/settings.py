@@ -47,6 +47,16 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.OffsiteRedirectMiddleware": 610,  # sees 3xx before redirects (600)
     "archive.capture.WarcCaptureMiddleware": 950,  # next to the downloader: raw responses
 }
+# A recovery (crawler.spiders.recover) talks to a web archive, not to the portal: no host to
+# stay on (its allowed_domains are the archive's), and what the archive answers is made back
+# into the captured page before the WARC capture sees it.
+RECOVER_DOWNLOADER_MIDDLEWARES = {
+    **DOWNLOADER_MIDDLEWARES,
+    "crawler.middlewares.StayOnHostMiddleware": None,
+    "crawler.middlewares.OffsiteRedirectMiddleware": None,
+    "crawler.archive_access.ArchiveBackoffMiddleware": 560,  # before retries (550)
+    "crawler.archive_access.MementoMiddleware": 970,  # before the WARC capture (950)
+}
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 300,
     "archive.pipeline.StorePipeline": 800,
@@ -80,6 +90,21 @@ ARCHIVE_EXTRACT_TIMEOUT = 30.0  # seconds a page may take to extract before it i
 # The pure extraction function, (url, body, headers, fetched_at, portal) -> Article, by dotted
 # path; tests swap in one that hangs or crashes.
 ARCHIVE_EXTRACT_FUNCTION = "pipelines.extraction.extract_article"
+
+# recover: captures of a portal from a web archive. ARCHIVE_RECOVER_FROM is wayback,
+# commoncrawl or a pywb-style CDX endpoint (http://host:port/<collection>/cdx).
+ARCHIVE_RECOVER_FROM = None
+ARCHIVE_RECOVER_CC_INDEX = "https://index.commoncrawl.org"  # collinfo.json and the CDX indexes
+ARCHIVE_RECOVER_CC_DATA = "https://data.commoncrawl.org"  # the WARC files, read by HTTP Range
+ARCHIVE_RECOVER_CAPTURED_SINCE = None  # only captures from this day (YYYY-MM-DD)
+ARCHIVE_RECOVER_CAPTURED_UNTIL = None  # ... to this day
+ARCHIVE_RECOVER_ALL_VERSIONS = False  # every distinct version, not the earliest good capture
+# One request a second at most, on one connection: the Wayback refuses connections for a minute
+# or more after about 15 quick downloads (wayback-machine-downloader #160, #264, #273).
+ARCHIVE_RECOVER_DELAY = 1.0
+ARCHIVE_RECOVER_BACKOFF = 60.0  # seconds of pause after a refused or reset connection...
+ARCHIVE_RECOVER_BACKOFF_MAX = 900.0  # ... doubling at each one in a row, up to this
+ARCHIVE_RECOVER_RETRIES = 8  # tries of one request after refused or reset connections
 
 # Applied on top of the above only when every request goes to 127.0.0.1 (replay, simulator, tests).
 RETRY_AFTER_MAX = 600  # seconds; a site asking for a longer wait is left alone this run

@@ -69,6 +69,11 @@ class ExtractPipeline:
         self.slots: asyncio.Semaphore | None = None
         self.in_flight = 0
         self.broken = False
+        # A recovery keeps articles published in --since/--until, by the page's own date (no
+        # listing tells it before the fetch); a crawl or backfill chooses by its listings.
+        self.published_window = (
+            (options.since, options.until) if options.recover_from else (None, None)
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -100,7 +105,22 @@ class ExtractPipeline:
             stats.inc_value("archive/extract/failed")
             logger.error("extraction failed for %s: %s", item.url, outcome.reason)
             return FailedExtraction(item.portal, item.url, outcome.reason, item.capture)
+        outcome["source"] = item.source
+        if not self._in_window(outcome.get("published")):
+            stats.inc_value("archive/outside_published_window")
+            raise DropItem(f"published outside --since/--until: {item.url}", "INFO")
         return ExtractedArticle(outcome, item.capture)
+
+    def _in_window(self, published: str | None) -> bool:
+        since, until = self.published_window
+        if since is None and until is None:
+            return True
+        if not published:
+            return False
+        day = published[:10]
+        return (since is None or day >= since.isoformat()) and (
+            until is None or day <= until.isoformat()
+        )
 
     async def _extract(self, item: RawPage) -> Any:
         """The page's outcome; a page dropped by a breaking pool is submitted once more."""

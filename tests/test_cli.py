@@ -20,7 +20,7 @@ def test_portals_lists_the_hanoi_portal():
 
 
 def test_help_documents_every_command():
-    writers = {"crawl", "backfill", "demo"}  # the commands that create an archive
+    writers = {"crawl", "backfill", "demo", "recover", "import"}  # create an archive
     for name, command in cli.commands.items():
         assert command.help, name
         shown = run(name, "--help").output

@@ -46,7 +46,7 @@ def command_name() -> str:
     return str(local) if local.exists() else "python -m archive"
 
 
-def print_crawl(result: CrawlResult) -> None:
+def print_crawl(result: CrawlResult, what: str = "Crawl") -> None:
     s = result.stats
     new = s.get("archive/articles/new", 0)
     updated = s.get("archive/articles/updated", 0)
@@ -66,7 +66,7 @@ def print_crawl(result: CrawlResult) -> None:
             else f"FAILED: no answer from {result.fetched_from} (the site may be down or gone)"
         )
     click.echo(
-        f"\nCrawl of {result.portal} {outcome}"
+        f"\n{what} of {result.portal} {outcome}"
         f" in {s.get('elapsed_seconds', 0)} s (run {result.run_id}, fetched from "
         f"{result.fetched_from})"
     )

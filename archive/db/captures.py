@@ -34,6 +34,17 @@ class CaptureQueries(Database):
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    def recovered_mementos(self, portal: str) -> set[str]:
+        """Mementos of ``portal`` that an article or a revision was read from, as
+        ``Memento.identity`` says them: a recovery run again does not fetch them again."""
+        rows = self.db.execute(
+            "SELECT c.fetched_at, c.url FROM captures c WHERE c.portal = ? "
+            "AND c.source != 'live' AND (EXISTS (SELECT 1 FROM articles a WHERE a.capture_id = "
+            "c.id) OR EXISTS (SELECT 1 FROM article_revisions r WHERE r.capture_id = c.id))",
+            [portal],
+        )
+        return {f"memento {fetched_at} {url}" for fetched_at, url in rows}
+
     def _insert_capture(self, capture: dict[str, Any]) -> int:
         """Index one capture; returns its id."""
         return _Rows(self.db.conn, "captures", "id").insert(capture)

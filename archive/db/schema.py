@@ -257,6 +257,15 @@ def _m011_walk_resumes(db: sqlite_utils.Database) -> None:
     db.table("walk_resumes").create_index(["portal", "listing"])
 
 
+def _m012_sources_of_captures(db: sqlite_utils.Database) -> None:
+    # Where a capture and the article read from it came from: ``live`` (fetched from the site),
+    # ``wayback``, ``commoncrawl`` (recovered from a web archive; the capture's fetched_at is then
+    # the memento's time and fetched_from the memento's URL) or ``import`` (a WARC file).
+    db.execute("ALTER TABLE captures ADD COLUMN source TEXT NOT NULL DEFAULT 'live'")
+    db.execute("ALTER TABLE articles ADD COLUMN source TEXT NOT NULL DEFAULT 'live'")
+    db.table("captures").create_index(["portal", "source"])
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
@@ -269,6 +278,7 @@ MIGRATIONS: list[Migration] = [
     _m009_search_folds_d,
     _m010_fill_text_hash,
     _m011_walk_resumes,
+    _m012_sources_of_captures,
 ]
 
 

@@ -104,6 +104,9 @@ class Portal:
     language: str = "vi"
     province_after_2025: str | None = None
     replay: str | None = None  # folder under shared/data holding an offline mirror of the portal
+    # Origins the portal had before its current one (a move to a new domain): web archives hold
+    # its earlier pages there, and ``recover`` asks for them too. Paths keep their shapes.
+    former_origins: tuple[str, ...] = ()
     notes: str = ""
 
     def __post_init__(self) -> None:
@@ -112,6 +115,10 @@ class Portal:
         parts = urlsplit(self.origin)
         if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/"):
             raise ValueError(f"portal {self.id}: origin must be scheme://host, got {self.origin!r}")
+        for former in self.former_origins:
+            parts = urlsplit(former)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ValueError(f"portal {self.id}: former origin {former!r} is not scheme://host")
         for path in (*self.start_paths, *self.sitemaps, *self.feeds):
             if not path.startswith("/"):
                 raise ValueError(f"portal {self.id}: paths must start with '/', got {path!r}")
