@@ -25,13 +25,20 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+from scrapy.exceptions import (
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response
 from twisted.internet.error import (
     ConnectionDone,
     ConnectionLost,
     ConnectionRefusedError,
     TCPTimedOutError,
-    TimeoutError,
+    TimeoutError,  # ... and Twisted's
 )
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from warcio.archiveiterator import ArchiveIterator
@@ -47,6 +54,16 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MEMENTO_PROBLEM = "archive_memento_problem"  # request.meta: why a memento is not the page
+# request.meta: payload digests already found not to be articles (soft 404s, empty shells): a
+# memento with one of them is not fetched at all.
+UNUSABLE_DIGESTS = "archive_unusable_digests"
+UNUSABLE = ("empty", "soft_404")  # problems of the payload itself, whatever URL it is under
+
+
+class KnownUnusablePayload(IgnoreRequest):
+    """The memento's payload was found to be a soft 404 or an empty shell under another URL."""
+
+
 ARCHIVE_HEADERS = {
     "memento-datetime",
     "link",
@@ -74,13 +91,17 @@ SOFT_404 = re.compile(
 )
 MIN_PAGE_BYTES = 512  # an article page is never smaller: an empty shell or a cut record
 CONNECTION_ERRORS = (
+    DownloadConnectionRefusedError,  # Scrapy's names for them (2.13 and later)...
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
     ConnectionRefusedError,
     ConnectionLost,
     ConnectionDone,
     ResponseNeverReceived,
     ResponseFailed,
     TCPTimedOutError,
-    TimeoutError,
+    TimeoutError,  # ... and Twisted's
 )
 
 
@@ -93,12 +114,12 @@ def memento_problem(memento: Memento, status: int, body: bytes) -> str | None:
     """Why these bytes are not the captured article page, or None."""
     if status != 200:
         return f"captured_{status}"  # a redirect (to the province portal) or an error page
+    head = body[:200_000]
+    if any(mark in head for mark in TOOLBAR_MARKS):
+        return "archive_toolbar"  # the archive's rewritten page, not the captured one
     digest = memento.digest.removeprefix("sha1:").upper()
     if len(digest) == 32 and payload_sha1(body) != digest:
         return "digest_mismatch"  # cut short, or not the record the index describes
-    head = body[:200_000]
-    if any(mark in head for mark in TOOLBAR_MARKS):
-        return "archive_toolbar"
     if len(body) < MIN_PAGE_BYTES:
         return "empty"
     if SOFT_404.search(head[:20_000].decode("utf-8", "replace")):
@@ -113,6 +134,12 @@ class MementoMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> MementoMiddleware:
         return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        memento = request.meta.get(MEMENTO_META)
+        unusable = request.meta.get(UNUSABLE_DIGESTS)
+        if isinstance(memento, Memento) and unusable and memento.digest in unusable:
+            raise KnownUnusablePayload(f"payload {memento.digest} is not an article")
 
     def process_response(self, request: Request, response: Response) -> Response:
         memento = request.meta.get(MEMENTO_META)
@@ -138,8 +165,10 @@ class MementoMiddleware:
 
     def _damaged(self, request: Request, response: Response, problem: str) -> Response:
         request.meta[MEMENTO_PROBLEM] = problem
-        if self.crawler.stats is not None:
-            self.crawler.stats.inc_value(f"recover/memento/damaged/{problem}")
+        unusable = request.meta.get(UNUSABLE_DIGESTS)
+        memento = request.meta[MEMENTO_META]
+        if problem in UNUSABLE and isinstance(unusable, set) and memento.digest:
+            unusable.add(memento.digest)
         return response
 
 

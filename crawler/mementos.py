@@ -167,7 +167,7 @@ def cdx_rows(status: int, text: str) -> list[dict[str, Any]]:
         return []  # a page past the last (Wayback: 400, pywb: empty)
     if status not in (200, 404):
         raise CdxPageError(f"the CDX server answered {status}")
-    if not text.endswith("\n") and text.lstrip().startswith("{"):
+    if status == 200 and not text.endswith("\n") and text.lstrip().startswith("{"):
         # pywb writes JSON lines, each ended: an answer without its last newline was cut short
         raise CdxPageError("the CDX page was cut short")
     try:
@@ -280,7 +280,8 @@ class CaptureChooser:
         for identity in sorted(self.articles):
             candidates = self.articles[identity]
             mementos = [m for m in candidates.mementos if m.digest not in shared]
-            self.counts["left_out/shared_payload"] += len(candidates.mementos) - len(mementos)
+            if len(mementos) < len(candidates.mementos):
+                self.counts["left_out/shared_payload"] += len(candidates.mementos) - len(mementos)
             if mementos:
                 chosen.append((candidates.url, sorted(mementos, key=lambda m: m.timestamp)))
         return chosen

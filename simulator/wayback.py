@@ -149,6 +149,8 @@ class FrontFaults:
     cut_records: str = ""  # replays of URLs matching this regex: cut short, once each
     wrong_digest: str = ""  # ...: another payload than the index's digest, once each
     toolbar: str = ""  # ...: a replay with the archive's toolbar, once each
+    stall_at: int = 0  # the Nth replay waits ``stall_seconds`` first (a kill lands meanwhile)
+    stall_seconds: float = 30.0
 
 
 class ArchiveFront(BackgroundServers):
@@ -256,7 +258,11 @@ class _FrontHandler(BaseHTTPRequestHandler):
 
     def _replay(self) -> None:
         front = self.front
-        front.counts["memento"] += 1
+        with front._lock:
+            front.counts["memento"] += 1
+            stall = front.counts["memento"] == front.faults.stall_at
+        if stall:
+            time.sleep(front.faults.stall_seconds)
         status, headers, body = front.fetch(self.path)
         faults = front.faults
         if status == 200 and front.once("cut", faults.cut_records, self.path):

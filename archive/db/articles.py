@@ -57,6 +57,19 @@ class ArticleQueries(Database):
     ) -> SaveOutcome:
         record = dict(article if isinstance(article, dict) else article_record(article))
         record["capture_id"] = capture_id
+        url, source = record["url"], record.get("source", "live")
+        outcome = self._save_record(record, run_id, capture_id)
+        if capture_id is not None and source != "live":
+            # Read whatever came of it (a new version or the same content): a recovery run
+            # again does not fetch this memento again (CaptureQueries.recovered_mementos).
+            self.db.conn.execute(
+                "UPDATE captures SET article_url = ? WHERE id = ?", [url, capture_id]
+            )
+        return outcome
+
+    def _save_record(
+        self, record: ArticleRecord, run_id: int | None, capture_id: int | None
+    ) -> SaveOutcome:
         fetched_at = record["fetched_at"]
         existing = self._existing_article(record)
         table = _Rows(self.db.conn, "articles", "url")
@@ -85,7 +98,7 @@ class ArticleQueries(Database):
             table.update(url, record)
             return "reextracted"
         if fetched_at < existing["fetched_at"]:
-            return self._reextract_revision(record, capture_id)
+            return self._reextract_revision(record, capture_id, existing, run_id)
         self._keep_revision(existing, replaced_at=fetched_at)
         record.update(last_seen=fetched_at, run_id=run_id, removed_at=None)
         record["removed_status"] = None
@@ -97,11 +110,21 @@ class ArticleQueries(Database):
         revision.update(article_url=current["url"], replaced_at=replaced_at)
         _Rows(self.db.conn, "article_revisions", "id").insert(revision)
 
-    def _reextract_revision(self, record: dict[str, Any], capture_id: int | None) -> SaveOutcome:
-        """An older capture than the article's current one: refresh the revision it made."""
+    def _reextract_revision(
+        self,
+        record: dict[str, Any],
+        capture_id: int | None,
+        existing: dict[str, Any],
+        run_id: int | None,
+    ) -> SaveOutcome:
+        """An older capture than the article's current one: refresh the revision it made, or,
+        for a version recovered from a web archive (which come in any order), keep it as the
+        revision it was."""
         row = self.db.execute(
             "SELECT id, content_hash FROM article_revisions WHERE capture_id = ?", [capture_id]
         ).fetchone()
+        if capture_id is not None and row is None and record.get("source", "live") != "live":
+            return self._earlier_version(record, capture_id, existing, run_id)
         if capture_id is None or row is None:
             return "older"
         if row[1] == record["content_hash"]:
@@ -110,6 +133,29 @@ class ArticleQueries(Database):
             row[0], {name: record[name] for name in REVISION_FIELDS if name != "capture_id"}
         )
         return "reextracted"
+
+    def _earlier_version(
+        self, record: dict[str, Any], capture_id: int, existing: dict[str, Any], run_id: int | None
+    ) -> SaveOutcome:
+        """A recovered version older than the stored one: a revision, replaced by the next
+        newer version (the article or a revision), unless a version has the same content."""
+        url = existing["url"]
+        versions = self.db.execute(
+            "SELECT fetched_at, content_hash FROM article_revisions WHERE article_url = ?", [url]
+        ).fetchall() + [(existing["fetched_at"], existing["content_hash"])]
+        if any(content == record["content_hash"] for _, content in versions):
+            return "unchanged"
+        fetched_at = record["fetched_at"]
+        replaced_at = min(at for at, _ in versions if at > fetched_at)
+        revision = {name: record.get(name) for name in REVISION_FIELDS}
+        revision.update(
+            article_url=url, replaced_at=replaced_at, capture_id=capture_id, run_id=run_id
+        )
+        _Rows(self.db.conn, "article_revisions", "id").insert(revision)
+        self.db.conn.execute(
+            "UPDATE articles SET first_seen = min(first_seen, ?) WHERE url = ?", [fetched_at, url]
+        )
+        return "updated"
 
     def _existing_article(self, record: ArticleRecord) -> dict[str, Any] | None:
         url = record["url"]

@@ -35,12 +35,12 @@ class CaptureQueries(Database):
         return (row[0], row[1]) if row else None
 
     def recovered_mementos(self, portal: str) -> set[str]:
-        """Mementos of ``portal`` that an article or a revision was read from, as
-        ``Memento.identity`` says them: a recovery run again does not fetch them again."""
+        """Mementos of ``portal`` an article was read from (stored, or found the same as a
+        stored version), as ``Memento.identity`` says them: a recovery run again does not fetch
+        them again. A memento captured but not yet read when a run was killed is not here."""
         rows = self.db.execute(
-            "SELECT c.fetched_at, c.url FROM captures c WHERE c.portal = ? "
-            "AND c.source != 'live' AND (EXISTS (SELECT 1 FROM articles a WHERE a.capture_id = "
-            "c.id) OR EXISTS (SELECT 1 FROM article_revisions r WHERE r.capture_id = c.id))",
+            "SELECT fetched_at, url FROM captures WHERE portal = ? AND source != 'live' "
+            "AND article_url IS NOT NULL",
             [portal],
         )
         return {f"memento {fetched_at} {url}" for fetched_at, url in rows}

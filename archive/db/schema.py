@@ -263,6 +263,8 @@ def _m012_sources_of_captures(db: sqlite_utils.Database) -> None:
     # the memento's time and fetched_from the memento's URL) or ``import`` (a WARC file).
     db.execute("ALTER TABLE captures ADD COLUMN source TEXT NOT NULL DEFAULT 'live'")
     db.execute("ALTER TABLE articles ADD COLUMN source TEXT NOT NULL DEFAULT 'live'")
+    # A recovered capture's article, once read (stored, or the same as a stored version).
+    db.table("captures").add_column("article_url", str)
     db.table("captures").create_index(["portal", "source"])
 
 

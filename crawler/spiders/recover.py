@@ -21,7 +21,7 @@ import scrapy
 from scrapy.http import Response
 
 from crawler import settings
-from crawler.archive_access import MEMENTO_PROBLEM
+from crawler.archive_access import MEMENTO_PROBLEM, UNUSABLE_DIGESTS, KnownUnusablePayload
 from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget, ResumePoint
 from crawler.items import (
     MEMENTO_META,
@@ -76,6 +76,10 @@ class RecoverSpider(scrapy.Spider):
             portal, self.archive, recovery.captured_since, recovery.captured_until
         )
         self.queries_open = 0
+        self.first_rows: dict[tuple[str, str], tuple[str, str] | None] = {}
+        # Payloads found to be soft 404s or empty shells: shared with the middleware, which
+        # then does not fetch another capture of the same payload.
+        self.unusable_digests: set[str] = set()
         self.scheduled = 0
         self.index: ArticleIndex = MemoryIndex() if index is None else index
 
@@ -155,6 +159,11 @@ class RecoverSpider(scrapy.Spider):
             rows = []
         else:
             self._count("recover/cdx/pages")
+        first = _row_key(rows[0]) if rows else None
+        if page == 0:
+            self.first_rows[(endpoint, host)] = first
+        elif first is not None and first == self.first_rows.get((endpoint, host)):
+            rows = []  # page N repeats page 0: the server does not page (pywb on a CDXJ index)
         self.chooser.add(rows)
         if rows:
             yield self._cdx_page(endpoint, host, page + 1)
@@ -217,6 +226,7 @@ class RecoverSpider(scrapy.Spider):
                 "next_mementos": rest,
                 "dont_redirect": True,
                 "handle_httpstatus_all": True,
+                UNUSABLE_DIGESTS: self.unusable_digests,
             },
         )
 
@@ -249,6 +259,9 @@ class RecoverSpider(scrapy.Spider):
     def _memento_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         request = getattr(failure, "request", None)
         meta = request.meta if request is not None else {}
+        if failure.check(KnownUnusablePayload):
+            yield from self._next(meta, "known_unusable_payload")
+            return
         yield from self._next(meta, f"error/{type(failure.value).__name__}")
 
     def _next(self, meta: dict[str, Any], problem: str) -> Iterator[scrapy.Request]:
@@ -267,3 +280,7 @@ class RecoverSpider(scrapy.Spider):
     def _count(self, key: str, count: int = 1) -> None:
         if self.crawler.stats is not None:
             self.crawler.stats.inc_value(key, count)
+
+
+def _row_key(row: dict[str, Any]) -> tuple[str, str]:
+    return (str(row.get("timestamp")), str(row.get("url")))
