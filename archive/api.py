@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from archive.db import Store, StoreError
 from archive.locks import LockedError
@@ -35,6 +35,9 @@ from crawler.options import (
     project_settings,
 )
 from crawler.portals import Portal, get_portal
+
+if TYPE_CHECKING:
+    from archive.importing import ImportReport
 
 __all__ = ["Archive", "ArchiveError", "CrawlResult"]
 
@@ -124,6 +127,30 @@ class Archive:
         }
         return self._run(portal, None, overrides, settings, log_level, progress, "recover")
 
+    def import_files(
+        self,
+        files: list[str | Path],
+        portal: str | None = None,
+        *,
+        settings: dict[str, Any] | list[str] | None = None,
+        log_level: str = "WARNING",
+        progress: bool = True,
+    ) -> ImportReport:
+        """Import WARC, ARC and WACZ ``files``: their records are matched to the declared
+        portals by host (or only ``portal``'s are taken), copied into the archive's WARC files,
+        and their articles extracted and stored, marked ``import``. Records of hosts no portal
+        declares are counted and left out. Importing a file twice stores it once."""
+        from archive.importing import scan_hosts
+
+        paths = [str(Path(name)) for name in files]
+        report = scan_hosts(paths, [get_portal(portal)] if portal else None)
+        for portal_id in report.portals:
+            overrides = {"ARCHIVE_IMPORT_FILES": paths}
+            report.results.append(
+                self._run(portal_id, None, overrides, settings, log_level, progress, "import")
+            )
+        return report
+
     def _run(
         self,
         portal: str | Portal,
@@ -142,6 +169,8 @@ class Archive:
         overrides = {**overrides, **(settings or {})}
         if spider == "recover":  # fetched from the web archive, not from the portal
             fetch_base = RecoverOptions.from_settings(project_settings(overrides)).archive.base
+        elif spider == "import":  # nothing is fetched (and no mirror is needed)
+            fetch_base = declared.origin
         check_crawl(declared, str(self.path), fetch_base, overrides)
         self.open().close()  # an unusable path fails here, before any fetching
         started = time.monotonic()

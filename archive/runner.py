@@ -43,11 +43,9 @@ class CrawlResult:
     def ok(self) -> bool:
         """Finished, the site answered at least once (a dead site is a failed crawl), and
         nothing kept the crawl from its job (crawler.outcome: robots.txt, the start page)."""
-        return (
-            self.finish_reason in FINISHED
-            and self.stats.get("response_received_count", 0) > 0
-            and crawl_problem(self.stats) is None
-        )
+        stats = self.stats
+        answered = stats.get("response_received_count", 0) or stats.get("import/responses_read")
+        return self.finish_reason in FINISHED and bool(answered) and crawl_problem(stats) is None
 
     @property
     def locked(self) -> bool:
@@ -192,6 +190,7 @@ def _run_here(
     spider: str = "portal",
 ) -> CrawlResult:
     from archive.session import ArchiveSession
+    from crawler.spiders.imports import ImportSpider
     from crawler.spiders.portal import PortalSpider
     from crawler.spiders.recover import RecoverSpider
 
@@ -208,7 +207,8 @@ def _run_here(
             stack.enter_context(_one_line_log(log_level))
         process = _process(settings)
         logging.getLogger("scrapy").setLevel(log_level)
-        crawler = process.create_crawler(RecoverSpider if spider == "recover" else PortalSpider)
+        spiders = {"recover": RecoverSpider, "import": ImportSpider}
+        crawler = process.create_crawler(spiders.get(spider, PortalSpider))
         process.crawl(crawler)
         process.start()
         stats = crawler.stats.get_stats() if crawler.stats else {}

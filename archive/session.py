@@ -37,6 +37,7 @@ from crawler.index import MemoryIndex, RecheckTarget, ResumePoint
 from crawler.items import CaptureRef, WalkProgress
 from crawler.options import CrawlOptions
 from crawler.outcome import crawl_problem
+from crawler.spiders.imports import ImportSpider
 from crawler.spiders.portal import PortalSpider
 from crawler.spiders.recover import RecoverSpider
 from pipelines.record import ArticleRecord
@@ -103,7 +104,7 @@ class ArchiveSession:
             self.store.mark_interrupted(self.portal.id)  # we hold the lock: no run is alive
             self.run_id = self.store.start_run(self.portal.id, options.command)
             known = self.store.known_articles(self.portal.id)
-            if options.recover_from:
+            if options.recover_from or options.import_files:
                 known |= self.store.recovered_mementos(self.portal.id)
             self.index = MemoryIndex(known, self.store.listed_lastmods(self.portal.id))
             self.recheck = self._recheck_targets(self.store)
@@ -119,7 +120,7 @@ class ArchiveSession:
             folder = options.warc_dir or warc_dir_for(options.db_path)
             self.warc = WarcFiles(folder, "portal-archive", options.warc_max_bytes)
         spider = self.crawler.spider
-        if isinstance(spider, PortalSpider | RecoverSpider):
+        if isinstance(spider, PortalSpider | RecoverSpider | ImportSpider):
             spider.use_archive(self.index, self.recheck, self.resume)
         self._flusher = create_looping_call(self.commit, due_only=True)
         self._flusher.start(FLUSH_INTERVAL, now=False)
@@ -172,7 +173,11 @@ class ArchiveSession:
     def _finish_run(self, store: Store, run_id: int, reason: str) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
         status = "failed" if self.failure else INTERRUPTED.get(reason, reason)
-        if status == "finished" and not stats.get("response_received_count"):
+        if (
+            status == "finished"
+            and not stats.get("response_received_count")
+            and not self.options.import_files
+        ):
             status = "no_response"  # the site is down or gone: not a successful run
         elif status == "finished" and crawl_problem(stats):
             status = "failed"

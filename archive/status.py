@@ -8,16 +8,18 @@ Every portal with runs in the archive gets a fate, from its recent runs and arti
 - ``frozen``: it answers, but its newest article is older than ``frozen_days``;
 - ``failing``: its last crawl ended badly (a full disk, a crash, killed) or too many of its
   pages failed (pages given up after their retries, and extraction failures);
-- ``running``: a crawl of it is under way (its lock is held), which needs nobody.
+- ``running``: a crawl of it is under way (its lock is held), which needs nobody;
+- ``recovered``: never crawled live, its articles come from web archives or imported files.
 
-Anything but ``alive`` and ``running`` needs a human. A run still marked running whose lock is
-free was killed; the next crawl of the portal marks it ``interrupted``.
+Every portal also shows its live and recovered articles and the days they were captured.
+Anything but ``alive``, ``running`` and ``recovered`` needs a human. A run still marked running
+whose lock is free was killed; the next crawl of the portal marks it ``interrupted``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,21 +41,47 @@ class PortalStatus:
     last_ok: str | None  # when the last successful crawl finished
     new_per_run: float  # over the last runs
     error_rate: float  # last crawl: extraction failures and HTTP errors per page
+    live: int = 0  # articles fetched from the site
+    recovered: int = 0  # articles recovered from web archives or imported from files
+    captured_from: str | None = None  # first and last capture day of its articles
+    captured_to: str | None = None
 
     @property
     def needs_attention(self) -> bool:
-        return self.fate not in ("alive", "running")
+        return self.fate not in ("alive", "running", "recovered")
 
 
 def portal_statuses(
     store: Store, now: datetime, frozen_days: int = FROZEN_DAYS
 ) -> list[PortalStatus]:
-    return [_status(store, portal, now, frozen_days) for portal in store.crawled_portals()]
+    crawled = set(store.crawled_portals())
+    portals = sorted(crawled | set(store.portals_with_articles()))
+    return [
+        _with_sources(store, _status(store, portal, now, frozen_days, portal in crawled))
+        for portal in portals
+    ]
 
 
-def _status(store: Store, portal: str, now: datetime, frozen_days: int) -> PortalStatus:
-    runs = store.recent_crawls(portal, RECENT_RUNS)
+def _with_sources(store: Store, status: PortalStatus) -> PortalStatus:
+    sources = store.articles_by_source(status.portal)
+    days = [day for _, first, last in sources.values() for day in (first, last) if day]
+    return replace(
+        status,
+        live=sources.get("live", (0, "", ""))[0],
+        recovered=sum(count for source, (count, _, _) in sources.items() if source != "live"),
+        captured_from=min(days) if days else None,
+        captured_to=max(days) if days else None,
+    )
+
+
+def _status(
+    store: Store, portal: str, now: datetime, frozen_days: int, crawled: bool = True
+) -> PortalStatus:
     count, newest = store.newest_day(portal)
+    if not crawled:
+        detail = "never crawled live: its articles come from web archives or imported files"
+        return PortalStatus(portal, "recovered", detail, count, newest, None, 0.0, 0.0)
+    runs = store.recent_crawls(portal, RECENT_RUNS)
     last_ok = store.last_good_crawl(portal)
     last = runs[0]
     stats = json.loads(last["stats"] or "{}")

@@ -19,6 +19,7 @@ Báo Hà Tĩnh, their requests, and records of hosts no portal declares) is impo
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sqlite3
 import subprocess
@@ -28,6 +29,9 @@ import time
 from contextlib import closing
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from archive import Archive
 from simulator import build_sites
@@ -101,6 +105,70 @@ def bench_recovery(articles: int, workdir: Path) -> dict[str, float]:
     return figures
 
 
+def import_file(records: int, workdir: Path) -> tuple[Path, int]:
+    """A WARC file of about ``records`` records: responses of two portals with their request
+    records, and responses of a host no portal declares (a twentieth)."""
+    path = workdir / "import.warc.gz"
+    per_site = int(records * 0.95 / 2 / 2 / 2.1)  # two records a capture, ~2.1 captures an article
+    captures = []
+    for key in ("honglinh", "baohatinh"):
+        site = build_sites(seed=11, articles=per_site, only=[key])[key]
+        captures += capture_history(site, seed=13, share=1.0)[0]
+    write_warc(captures, path)
+    written = len(captures)
+    with open(path, "ab") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for capture in captures:
+            request = StatusAndHeaders(
+                f"GET {urlsplit(capture.url).path} HTTP/1.1", [], is_http_request=True
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    capture.url, "request", payload=io.BytesIO(b""), length=0, http_headers=request
+                )
+            )
+            written += 1
+        body = b"<html><body>" + b"<p>elsewhere</p>" * 200 + b"</body></html>"
+        while written < records:
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+            record = writer.create_warc_record(
+                f"https://example.org/{written}",
+                "response",
+                payload=io.BytesIO(body),
+                length=len(body),
+                http_headers=http,
+            )
+            writer.write_record(record)
+            written += 1
+    return path, written
+
+
+def bench_import(records: int, workdir: Path) -> dict[str, float]:
+    path, written = import_file(records, workdir)
+    started = time.monotonic()
+    report = Archive(workdir / "imported.db").import_files([path], progress=False)
+    elapsed = time.monotonic() - started
+    stored = sum(
+        r.stats.get("archive/articles/new", 0) + r.stats.get("archive/articles/updated", 0)
+        for r in report.results
+    )
+    figures = {
+        "import_records": written,
+        "import_seconds": round(elapsed, 1),
+        "import_records_per_second": round(written / elapsed, 1),
+        "import_articles_stored": stored,
+        "import_unknown_host_records": report.unknown,
+        "import_ok": all(r.ok for r in report.results),
+    }
+    print(
+        f"Import of one WARC file of {written:,} records ({report.records['response']:,} "
+        f"responses, {report.records['request']:,} requests; {report.unknown} of a host no "
+        f"portal declares): {elapsed:.1f} s = {written / elapsed:.0f} records/s, "
+        f"{stored:,} article versions stored"
+    )
+    return figures
+
+
 def _query(url: str) -> str:
     query = urlsplit(url).query
     return f"?{query}" if query else ""
@@ -109,9 +177,11 @@ def _query(url: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=1500)
+    parser.add_argument("--import-records", type=int, default=10_000)
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         figures = bench_recovery(arguments.articles, Path(folder))
+        figures |= bench_import(arguments.import_records, Path(folder))
     print(json.dumps({"bench": "recover", **figures}))
 
 

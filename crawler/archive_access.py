@@ -120,9 +120,15 @@ def memento_problem(memento: Memento, status: int, body: bytes) -> str | None:
     digest = memento.digest.removeprefix("sha1:").upper()
     if len(digest) == 32 and payload_sha1(body) != digest:
         return "digest_mismatch"  # cut short, or not the record the index describes
+    return page_problem(body)
+
+
+def page_problem(body: bytes) -> str | None:
+    """Why a captured 200 is not an article page whatever its URL: an empty shell, a soft 404
+    (the portal's "not found" page answered with 200); None when it may be one."""
     if len(body) < MIN_PAGE_BYTES:
         return "empty"
-    if SOFT_404.search(head[:20_000].decode("utf-8", "replace")):
+    if SOFT_404.search(body[:20_000].decode("utf-8", "replace")):
         return "soft_404"
     return None
 

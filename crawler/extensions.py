@@ -62,15 +62,30 @@ class Progress:
         elapsed = max(time.monotonic() - self.started, 1e-6)
         oldest = stats.get_value("portal/oldest_listing_date")
         newest = stats.get_value("portal/newest_listing_date")
-        eta = backfill_eta(self.since, newest, oldest, elapsed)
+        eta = backfill_eta(self.since, newest, oldest, elapsed) or recovery_eta(
+            stats.get_value("recover/mementos/scheduled", 0),
+            stats.get_value("recover/mementos/fetched", 0)
+            + stats.get_value("recover/mementos/unusable", 0)
+            + stats.get_value("recover/mementos/lost", 0),
+            elapsed,
+        )
+        records = stats.get_value("import/responses_read", 0)
+        done = f"{records} records read" if records else f"{pages} pages fetched"
         print(
-            f"  … {pages} pages fetched, {stored} articles stored, {queued} queued, "
-            f"{pages / elapsed:.1f} pages/s"
+            f"  … {done}, {stored} articles stored, {queued} queued, "
+            f"{(records or pages) / elapsed:.1f} {'records' if records else 'pages'}/s"
             + (f", back to {oldest}" if oldest else "")
             + (f", ETA {eta}" if eta else ""),
             file=sys.stderr,
             flush=True,
         )
+
+
+def recovery_eta(scheduled: int, done: int, elapsed: float) -> str | None:
+    """Time left to fetch a recovery's ``scheduled`` captures at the pace of the ``done`` ones."""
+    if not scheduled or not done:
+        return None
+    return _duration(elapsed * max(scheduled - done, 0) / done) if done < scheduled else "reached"
 
 
 def backfill_eta(
@@ -86,7 +101,10 @@ def backfill_eta(
         return None
     if left <= 0:
         return "reached"
-    seconds = elapsed * left / covered
+    return _duration(elapsed * left / covered)
+
+
+def _duration(seconds: float) -> str:
     if seconds < 90:
         return f"~{seconds:.0f} s"
     if seconds < 90 * 60:

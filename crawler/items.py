@@ -98,6 +98,36 @@ class Memento:
 
 
 @dataclass
+class ImportedRecord:
+    """A response record of an archive file being imported (``portal-archive import``), of the
+    portal being imported: the archive copies it into its WARC files; an article of the
+    declaration is then extracted and stored as a crawl's would be."""
+
+    portal: str
+    url: str  # under the portal's real origin
+    target_uri: str  # as the file has it
+    captured_at: str
+    status: int
+    reason: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    where: str  # the file and offset it was read from
+    article: bool  # the declaration calls it an article (200, HTML)
+
+    def page(self, capture: Capture) -> RawPage:
+        return RawPage(
+            portal=self.portal,
+            url=self.url,
+            fetched_from=self.where,
+            status=self.status,
+            headers={name: value for name, value in reversed(self.headers)},
+            body=self.body,
+            capture=capture,
+            source="import",
+        )
+
+
+@dataclass
 class GonePage:
     """An article URL that now answers 404 or 410: the archive marks the article removed."""
 

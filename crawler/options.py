@@ -200,6 +200,7 @@ class CrawlOptions:
     max_links: int  # links read per page (0: all)
 
     recover_from: str | None = None  # recover: the web archive (``--from``); None for a crawl
+    import_files: tuple[str, ...] = ()  # import: the WARC, ARC and WACZ files read
 
     @property
     def command(self) -> str:
@@ -207,6 +208,8 @@ class CrawlOptions:
         recovery reads a web archive."""
         if self.recover_from:
             return "recover"
+        if self.import_files:
+            return "import"
         return "backfill" if self.since is not None or self.until is not None else "crawl"
 
     @property
@@ -279,6 +282,7 @@ class CrawlOptions:
                 settings.get("ARCHIVE_MAX_LINKS_PER_PAGE")
             ),
             recover_from=settings.get("ARCHIVE_RECOVER_FROM") or None,
+            import_files=tuple(settings.getlist("ARCHIVE_IMPORT_FILES")),
         )
 
 

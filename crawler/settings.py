@@ -58,6 +58,7 @@ RECOVER_DOWNLOADER_MIDDLEWARES = {
     "crawler.archive_access.MementoMiddleware": 970,  # before the WARC capture (950)
 }
 ITEM_PIPELINES = {
+    "archive.importing.ImportCapturePipeline": 100,  # import: records into the WARC files first
     "pipelines.extract.ExtractPipeline": 300,
     "archive.pipeline.StorePipeline": 800,
 }
@@ -105,6 +106,8 @@ ARCHIVE_RECOVER_DELAY = 1.0
 ARCHIVE_RECOVER_BACKOFF = 60.0  # seconds of pause after a refused or reset connection...
 ARCHIVE_RECOVER_BACKOFF_MAX = 900.0  # ... doubling at each one in a row, up to this
 ARCHIVE_RECOVER_RETRIES = 8  # tries of one request after refused or reset connections
+
+ARCHIVE_IMPORT_FILES: list[str] = []  # import: WARC, ARC and WACZ files (the command's FILEs)
 
 # Applied on top of the above only when every request goes to 127.0.0.1 (replay, simulator, tests).
 RETRY_AFTER_MAX = 600  # seconds; a site asking for a longer wait is left alone this run

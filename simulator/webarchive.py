@@ -14,8 +14,11 @@ capture, with their publication day.
 
 from __future__ import annotations
 
+import gzip
 import io
+import json
 import random
+import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -161,4 +164,38 @@ def write_warc(captures: list[ArchivedCapture], path: Path) -> Path:
                 },
             )
             writer.write_record(record)
+    return path
+
+
+def write_arc(captures: list[ArchivedCapture], path: Path) -> Path:
+    """``captures`` as an ARC file (version 1, the Internet Archive's format before WARC),
+    gzipped per record as Heritrix wrote them when the name ends in ``.gz``."""
+    version = b"1 0 simulator\nURL IP-address Archive-date Content-type Archive-length\n"
+    header = b"filedesc://%s 0.0.0.0 20160101000000 text/plain %d\n" % (
+        path.name.encode(),
+        len(version),
+    )
+    members = [header + version + b"\n"]
+    for capture in captures:
+        lines = [f"HTTP/1.1 {capture.status} OK", f"Content-Type: {capture.content_type}"]
+        lines += [f"{name}: {value}" for name, value in capture.headers]
+        http = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + capture.body
+        stamp = capture.when.astimezone(UTC).strftime("%Y%m%d%H%M%S")
+        kind = capture.content_type.split(";")[0]
+        line = f"{capture.url} 127.0.0.1 {stamp} {kind} {len(http)}\n"
+        members.append(line.encode() + http + b"\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".gz":
+        path.write_bytes(b"".join(gzip.compress(member) for member in members))
+    else:
+        path.write_bytes(b"".join(members))
+    return path
+
+
+def write_wacz(warc: Path, path: Path) -> Path:
+    """``warc`` packed as a WACZ (a zip: archive/, a datapackage.json, as Browsertrix makes)."""
+    package = {"profile": "data-package", "wacz_version": "1.1.1", "resources": []}
+    with zipfile.ZipFile(path, "w") as wacz:
+        wacz.write(warc, f"archive/{warc.name}", compress_type=zipfile.ZIP_STORED)
+        wacz.writestr("datapackage.json", json.dumps(package))
     return path

@@ -10,6 +10,7 @@ plus a server of the WARC files that honours Range.
 """
 
 import gzip
+import json
 import re
 import signal
 import sqlite3
@@ -27,7 +28,7 @@ from archive import Archive
 from simulator import build_sites
 from simulator.wayback import ArchiveFront, FrontFaults, Pywb, RangeServer
 from simulator.webarchive import capture_history, write_warc
-from tests.simcrawl import last_run_stats
+from tests.simcrawl import last_run_stats, portal_archive
 
 stats_of = last_run_stats
 
@@ -42,7 +43,10 @@ def collection(tmp_path_factory):
     captures, truth = capture_history(site, seed=5)
     root = tmp_path_factory.mktemp("webarchive")
     warc = write_warc(captures, root / "in" / "honglinh-2016-2025.warc.gz")
-    with Pywb(root / "pywb", {PORTAL: [warc], CC: [warc]}) as pywb:
+    paper = build_sites(seed=3, articles=160, only=["baohatinh"])["baohatinh"]
+    paper_warc = write_warc(capture_history(paper, seed=6)[0], root / "in" / "baohatinh.warc.gz")
+    collections = {PORTAL: [warc], CC: [warc], "baohatinh": [paper_warc]}
+    with Pywb(root / "pywb", collections) as pywb:
         yield pywb, captures, truth, site
 
 
@@ -231,6 +235,34 @@ def test_all_versions_are_kept_as_revisions_in_capture_order(collection, tmp_pat
     unusable = result.stats.get("recover/mementos/unusable", 0)
     assert again.stats.get("recover/mementos/scheduled", 0) == unusable
     assert again.stats.get("archive/articles/new", 0) == 0
+
+
+def test_a_redesigned_paper_is_read_with_the_layout_of_each_capture_date(collection, tmp_path):
+    """Báo Hà Tĩnh changed its design in June 2024: captures before it are read with the old
+    layout's selectors, later ones with the new; then status and export tell the source."""
+    pywb = collection[0]
+    paper = build_sites(seed=3, articles=160, only=["baohatinh"])["baohatinh"]
+    captures, truth = capture_history(paper, seed=6)
+    redesign = paper.options["redesign_at"]
+    assert any(c.when < redesign for c in captures) and any(c.when > redesign for c in captures)
+    db = tmp_path / "paper.db"
+    result = Archive(db).recover("baohatinh", pywb.cdx("baohatinh"), progress=False)
+    assert result.ok, result.stats
+    got = stored(db)
+    assert {path for path in got} == set(truth.good)
+    assert {path: day for path, (day, _) in got.items()} == {
+        path: day.isoformat() for path, day in truth.good.items()
+    }
+    status = portal_archive("status", "--db", db, "--now", "2025-12-01")
+    count = len(truth.good)  # all of them recovered, none live
+    assert re.search(rf"baohatinh\s+recovered\s+{count}\s+0\s+{count}\s", status.stdout)
+    assert status.returncode == 0  # a recovered portal needs nobody
+    out = tmp_path / "dataset"
+    Archive(db).export(out, format="jsonl")
+    rows = [json.loads(line) for line in (out / "data").glob("*.jsonl").__next__().open()]
+    assert {row["source"] for row in rows} == {"wayback"}
+    card = (out / "README.md").read_text()
+    assert "recovered from a Wayback-style web archive" in card
 
 
 def test_a_bad_source_is_one_line(tmp_path):

@@ -1,4 +1,5 @@
-"""Recovery commands: ``recover`` (a portal's captures in a web archive)."""
+"""Recovery commands: ``recover`` (a portal's captures in a web archive) and ``import``
+(WARC, ARC and WACZ files other tools made)."""
 
 from __future__ import annotations
 
@@ -142,5 +143,78 @@ def print_recovery(result: CrawlResult) -> None:
         click.echo("  captures fetched, by year: " + ", ".join(f"{year}: {n}" for year, n in years))
 
 
+def _sum(stats: dict[str, Any], prefix: str) -> int:
+    return sum(count for key, count in stats.items() if key.startswith(prefix))
+
+
 def _listed(counts: dict[str, int]) -> str:
     return ", ".join(f"{name.replace('_', ' ')} {count}" for name, count in sorted(counts.items()))
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--portal", "portal_id", help="Take only this portal's records (default: all).")
+@db_option()
+@settings_option
+@quiet_option
+@click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
+def import_(
+    files: tuple[str, ...],
+    portal_id: str | None,
+    db_path: str,
+    setting_pairs: tuple[str, ...],
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Import FILE(s): WARC, ARC or WACZ files other tools made (Heritrix, Browsertrix,
+    wget --warc-file, cdxt warc), gzipped or not.
+
+    Records are matched to the declared portals by host, copied into the archive's WARC files
+    (original URI and date, WARC-Source-URI naming the file), and their articles are extracted
+    and stored as a crawl's, marked "import". Records of hosts no portal declares are counted
+    and left out. A file imported twice is stored once.
+
+    \b
+    Examples:
+      portal-archive import honglinh-2019.warc.gz --db news.db
+      portal-archive import crawl.wacz old/*.arc.gz --portal daksong
+    """
+    if portal_id:
+        portal_named(portal_id)
+    with user_errors():
+        report = Archive(db_path).import_files(
+            list(files),
+            portal_id,
+            settings=list(setting_pairs),
+            log_level="INFO" if verbose else "WARNING",
+            progress=not quiet,
+        )
+    records = ", ".join(f"{kind} {n}" for kind, n in sorted(report.records.items()))
+    click.echo(f"Read {len(files)} file(s): {records or 'no records'}")
+    if report.unknown:
+        top = ", ".join(f"{host} ({n})" for host, n in report.unknown_hosts.most_common(5))
+        click.echo(f"  {report.unknown} response(s) of hosts no portal declares, left out: {top}")
+    if not report.results:
+        click.echo("  no record belongs to a declared portal: see `portal-archive portals`")
+        sys.exit(EXIT_CRAWL_FAILED)
+    for result in report.results:
+        s = result.stats
+        outcome = "finished" if result.ok else f"ENDED: {result.failure or result.finish_reason}"
+        click.echo(
+            f"\nImport of {result.portal} {outcome} in {s.get('elapsed_seconds', 0)} s "
+            f"(run {result.run_id})"
+        )
+        click.echo(
+            f"  records copied into the archive: {s.get('import/records', 0)} "
+            f"({s.get('import/articles', 0)} article pages), imported before: "
+            f"{s.get('import/read_before', 0)}"
+        )
+        click.echo(
+            f"  articles: {s.get('archive/articles/new', 0)} new, "
+            f"{s.get('archive/articles/updated', 0)} updated (earlier or later versions), "
+            f"{s.get('archive/articles/unchanged', 0)} unchanged; not articles: "
+            f"{s.get('archive/not_article', 0) + _sum(s, 'import/not_article/')}, "
+            f"extraction failures: {s.get('archive/extract/failed', 0)}"
+        )
+    if not all(result.ok for result in report.results):
+        sys.exit(EXIT_CRAWL_FAILED)

@@ -261,6 +261,19 @@ class ArticleQueries(Database):
         ).fetchall()
         return [(day or "?", title) for day, title in rows]
 
+    def articles_by_source(self, portal: str) -> dict[str, tuple[int, str, str]]:
+        """``portal``'s articles per source (live, wayback, commoncrawl, import): how many, and
+        the first and last day they were captured (fetched, or the memento's time)."""
+        rows = self.db.execute(
+            "SELECT source, count(*), min(substr(fetched_at, 1, 10)), "
+            "max(substr(fetched_at, 1, 10)) FROM articles WHERE portal = ? GROUP BY source",
+            [portal],
+        )
+        return {source: (int(count), first, last) for source, count, first, last in rows}
+
+    def portals_with_articles(self) -> list[str]:
+        return sorted(row[0] for row in self.db.execute("SELECT DISTINCT portal FROM articles"))
+
     def newest_day(self, portal: str) -> tuple[int, str | None]:
         """How many articles ``portal`` has, and the newest published day."""
         count, newest = self.db.execute(

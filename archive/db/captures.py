@@ -35,15 +35,21 @@ class CaptureQueries(Database):
         return (row[0], row[1]) if row else None
 
     def recovered_mementos(self, portal: str) -> set[str]:
-        """Mementos of ``portal`` an article was read from (stored, or found the same as a
-        stored version), as ``Memento.identity`` says them: a recovery run again does not fetch
-        them again. A memento captured but not yet read when a run was killed is not here."""
+        """What a recovery or an import run again need not read again: ``memento <time>
+        <url>`` (``Memento.identity``) for the mementos an article was read from (stored, or the
+        same as a stored version), ``copied <time> <url>`` for every record copied in. A memento
+        copied but not yet read when a run was killed is only ``copied``: it is read again."""
         rows = self.db.execute(
-            "SELECT fetched_at, url FROM captures WHERE portal = ? AND source != 'live' "
-            "AND article_url IS NOT NULL",
+            "SELECT fetched_at, url, article_url FROM captures WHERE portal = ? "
+            "AND source != 'live'",
             [portal],
         )
-        return {f"memento {fetched_at} {url}" for fetched_at, url in rows}
+        known = set()
+        for fetched_at, url, article_url in rows:
+            known.add(f"copied {fetched_at} {url}")
+            if article_url is not None:
+                known.add(f"memento {fetched_at} {url}")
+        return known
 
     def _insert_capture(self, capture: dict[str, Any]) -> int:
         """Index one capture; returns its id."""

@@ -50,6 +50,7 @@ COLUMN_SQL = {
     "removed_at": "a.removed_at",
     "fetched_at": "a.fetched_at",
     "fetched_from": "c.fetched_from",
+    "source": "a.source",
     "warc_file": "c.warc_file",
     "warc_offset": "c.offset",
     "warc_length": "c.length",
@@ -174,7 +175,13 @@ def selected_rows(
     if options.dedupe != "none":
         where += _keepers(conn, options, where, params)
     (total,) = conn.execute(f"SELECT count(*) {joins} WHERE {where}", params).fetchone()
-    origin = "substr(c.fetched_from, 1, instr(substr(c.fetched_from, 9), '/') + 7)"
+    # The origin a row was fetched from; a recovered row's is named with its web archive, an
+    # imported row's is "import" (its fetched_from names a file and an offset).
+    site = "substr(c.fetched_from, 1, instr(substr(c.fetched_from, 9), '/') + 7)"
+    origin = (
+        f"CASE a.source WHEN 'live' THEN {site} WHEN 'import' THEN 'import' "
+        f"ELSE a.source || ' ' || {site} END"
+    )
     origins: Counter[str] = Counter(
         {
             str(fetched or "unknown"): int(n)

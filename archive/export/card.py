@@ -91,7 +91,13 @@ def _origins(summary: ExportSummary, sources: list[dict[str, Any]]) -> list[str]
     lines = []
     for origin, rows in sorted(summary.fetched_from.items()):
         host = origin.split("://", 1)[-1].split(":", 1)[0].rstrip("/")
-        if origin.rstrip("/") in own:
+        if origin == "import":
+            what = "imported from WARC, ARC or WACZ files (`fetched_from` names file and offset)"
+        elif origin.startswith(("wayback ", "commoncrawl ")):
+            archive, _, origin = origin.partition(" ")
+            name = "Common Crawl" if archive == "commoncrawl" else "a Wayback-style web archive"
+            what = f"recovered from {name} (the portal is gone or its pages were removed)"
+        elif origin.rstrip("/") in own:
             what = "the portal's own public site"
         elif host in ("127.0.0.1", "localhost", "::1"):
             what = "a local stand-in for the site (an offline mirror or the simulator)"

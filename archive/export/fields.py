@@ -69,6 +69,13 @@ FIELDS: tuple[Field, ...] = (
         "where that capture was fetched from: the portal's site, or a stand-in for it "
         "(a local mirror or simulator on 127.0.0.1)",
     ),
+    Field(
+        "source",
+        "string",
+        "live (fetched from the portal), wayback or commoncrawl (recovered from that web "
+        "archive: `fetched_at` is the capture's time, `fetched_from` the memento's URL), "
+        "import (from a WARC, ARC or WACZ file: `fetched_from` names it)",
+    ),
     Field("warc_file", "string", "WARC file holding that capture"),
     Field("warc_offset", "int", "byte offset of the capture's record in `warc_file`"),
     Field("warc_length", "int", "length of that (gzip) record in bytes"),
