@@ -4,9 +4,11 @@
 
 Corpora (shared/research/real-data.md): the Hanoi portal mirror (expected text = sapo + body
 paragraphs, all non-empty articles unless --sample), the Scrapinghub article-extraction benchmark
-(generic news, mostly English), and the five seed pages (fixtures of the simulated families,
-held to ../shared/seeds/gold). "ours (declared)" uses the portal's declaration, "ours (generic)"
-uses none: the layer that works on portals nobody declared. Prints a table and a final JSON line.
+(generic news, mostly English), trafilatura's evaluation corpus (990 pages, snippets that must
+and must not appear; title, author and date truth), and the five seed pages (fixtures of the
+simulated families, held to ../shared/seeds/gold). "ours (declared)" uses the portal's
+declaration, "ours (generic)" uses none: the layer that works on portals nobody declared. Prints a
+table, the metadata comparison, the pages declined as not articles, and a final JSON line.
 """
 
 from __future__ import annotations
@@ -56,6 +58,92 @@ def scrapinghub_pages() -> list[Page]:
         )
         for key, item in sorted(truth.items())
     ]
+
+
+def trafilatura_eval() -> list[dict[str, object]]:
+    """trafilatura's own evaluation corpus (990 pages, must-contain and must-not-contain
+    snippets, title/author/date truth for most): ../shared/data/trafilatura-eval."""
+    root = mirror_dir().parent / "trafilatura-eval"
+    entries = json.loads((root / "evaldata.json").read_text(encoding="utf-8"))
+    return [
+        {"url": url, "body": gzip.decompress((root / str(e["html"])).read_bytes()), **e}
+        for url, e in sorted(entries.items())
+    ]
+
+
+def snippet_score(
+    pages: list[dict[str, object]], extractor: Callable[[str, bytes, dict[str, str]], str]
+) -> dict[str, float]:
+    """The corpus's metric (its PROVENANCE.md): each `with` snippet found is a true positive,
+    missed a false negative; each `without` snippet found a false positive."""
+    tp = fp = fn = 0
+    started = time.perf_counter()
+    outputs = [extractor(str(p["url"]), p["body"], {}) for p in pages]  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - started
+    for page, output in zip(pages, outputs, strict=True):
+        text = " ".join(output.split())
+        for snippet in page.get("with") or []:  # type: ignore[attr-defined]
+            if " ".join(str(snippet).split()) in text:
+                tp += 1
+            else:
+                fn += 1
+        fp += sum(" ".join(str(s).split()) in text for s in page.get("without") or [])  # type: ignore[attr-defined]
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(2 * tp / max(2 * tp + fp + fn, 1), 4),
+        "pages": len(pages),
+        "pages_per_second": round(len(pages) / elapsed, 1),
+    }
+
+
+def metadata_score(pages: list[dict[str, object]]) -> dict[str, dict[str, float]]:
+    """Title exact (whitespace normalised), author found (the truth's name in ours), published
+    day: ours (generic) against trafilatura's ``extract_metadata``, on the pages with truth."""
+    from trafilatura.metadata import extract_metadata
+
+    counts = {
+        name: {"ours": 0, "trafilatura": 0, "pages": 0} for name in ("title", "author", "date")
+    }
+    declined: list[str] = []
+    for page in pages:
+        url, body = str(page["url"]), page["body"]
+        try:
+            article = extract_article(url, body, {}, FETCHED_AT, None)  # type: ignore[arg-type]
+            mine = {"title": article.title, "author": article.author, "date": article.published}
+        except NotAnArticle as error:
+            declined.append(f"{url}: {error.reason}")
+            mine = {}
+        meta = extract_metadata(body, default_url=url)
+        theirs = {"title": meta.title, "author": meta.author, "date": meta.date} if meta else {}
+        for name in counts:
+            truth = page.get(name)
+            if not truth:
+                continue
+            counts[name]["pages"] += 1
+            for who, got in (("ours", mine.get(name)), ("trafilatura", theirs.get(name))):
+                counts[name][who] += _meta_right(name, str(truth), got)
+    result = {
+        name: {
+            "pages": c["pages"],
+            "ours": round(c["ours"] / max(c["pages"], 1), 4),
+            "trafilatura": round(c["trafilatura"] / max(c["pages"], 1), 4),
+        }
+        for name, c in counts.items()
+    }
+    return {**result, "declined": declined}  # type: ignore[dict-item]
+
+
+def _meta_right(name: str, truth: str, got: str | None) -> bool:
+    if not got:
+        return False
+    if name == "title":
+        return " ".join(got.split()) == " ".join(truth.split())
+    if name == "author":
+        return " ".join(truth.split()).casefold() in " ".join(got.split()).casefold()
+    return got[:10] == truth[:10]
 
 
 def bare(url: str, body: bytes, headers: dict[str, str]) -> str:
@@ -140,22 +228,46 @@ def main() -> None:
     parser.add_argument("--sample", type=int, help="score N Hanoi pages instead of all 3,330")
     args = parser.parse_args()
 
-    hanoi, generic_news = hanoi_pages(args.sample), scrapinghub_pages()
+    hanoi, generic_news, evaluation = (
+        hanoi_pages(args.sample),
+        scrapinghub_pages(),
+        trafilatura_eval(),
+    )
     rows = [
         ("hanoi", "trafilatura", measure(hanoi, bare)),
         ("hanoi", "ours (declared)", measure(hanoi, ours("hanoi-sotttt"))),
         ("hanoi", "ours (generic)", measure(hanoi, ours(None))),
         ("scrapinghub", "trafilatura", measure(generic_news, bare)),
         ("scrapinghub", "ours (generic)", measure(generic_news, ours(None))),
+        ("traf-eval", "trafilatura", snippet_score(evaluation, bare)),
+        ("traf-eval", "ours (generic)", snippet_score(evaluation, ours(None))),
     ]
+    metadata = metadata_score(evaluation)
     seeds = seed_golds()
     print(table(rows))
     print(
         f"\nseed golds: {seeds['passed']}/{seeds['total']} pass"
         + (f", failures: {seeds['failures']}" if seeds["failures"] else "")
     )
+    declined = metadata.pop("declined")
+    print("\nmetadata on the trafilatura eval set (share right, pages with truth):")
+    for name, m in metadata.items():
+        print(
+            f"  {name:7} ours {m['ours']:.4f}   trafilatura's extract_metadata "
+            f"{m['trafilatura']:.4f}   ({m['pages']} pages)"
+        )
+    print(
+        f"\npages declined as not articles by ours (generic), trafilatura eval set: {len(declined)}"
+    )
+    for line in declined:
+        print(f"  {line}")
     summary = {f"{corpus}/{name}": m for corpus, name, m in rows}
-    print(json.dumps({"bench": "extraction", **summary, "seed_golds": seeds}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"bench": "extraction", **summary, "traf-eval/metadata": metadata, "seed_golds": seeds},
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

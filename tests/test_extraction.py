@@ -63,6 +63,16 @@ def test_text_is_nfc_and_bylines_leave_the_body(sample):
         assert article.author != "admin admin"
 
 
+def test_metadata_holds_no_toolbar_sidebar_or_cms_account(sample):
+    """The print button is not a tag, the sidebar's banners are not the article's images, and
+    the CMS account ("Pho Ban bien tap", "Ad Min") is not an author."""
+    assert all(a.tags == () for _, a in sample)
+    same_images = sum(len(a.images) == r["body_images"] for r, a in sample)
+    assert same_images / len(sample) >= 0.98
+    authors = {part for _, a in sample for part in (a.author or "").split("; ") if part}
+    assert authors and not {"Pho Ban bien tap", "Ad Min", "admin admin"} & authors
+
+
 def test_vietnamese_pages_labelled_english_are_vietnamese(sample):
     mislabelled = [a for r, a in sample if r.get("html_lang") == "en-US" and a.text]
     assert mislabelled

@@ -101,6 +101,18 @@ def test_tags_from_the_topic_box():
     assert not article.text.startswith("(Baohatinh.vn)")
 
 
+def test_toolbar_labels_are_never_tags():
+    html = (
+        "<html><head><title>Tin</title></head><body><article><h1>Tin</h1>"
+        + "<p>Nội dung bài viết về chuyển đổi số tại địa phương.</p>" * 8
+        + "</article><div class='taglib-icon'><a href='?print'>In bài viết</a></div>"
+        "<div class='tags'><a href='/t/1'>Chuyển đổi số</a><a href='#'>Chia sẻ</a>"
+        "<a href='/t/2'>Hà Tĩnh</a></div></body></html>"
+    ).encode()
+    article = extract_article("https://x.gov.vn/tin/1.html", html, {}, FETCHED_AT, None)
+    assert article.tags == ("Chuyển đổi số", "Hà Tĩnh")
+
+
 def test_mojibake_is_repaired():
     text = "Thường trực Thành ủy tổ chức hội nghị giao ban. Đảng bộ thị xã triển khai nhiệm vụ."
     mojibake = text.encode("utf-8").decode("latin-1").encode("utf-8")

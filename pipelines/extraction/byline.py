@@ -2,14 +2,24 @@
 
 Portals sign articles at the end of the body: "Trần Thúy (Văn phòng Thành ủy)" is a writer and
 her unit; "Văn phòng HĐND-UBND thị xã (HLB)" is a unit with the writer's initials; "Bài, ảnh:
-Minh Châu", "Tác giả: …", "Nguồn tin: …" carry a label; "admin admin" is a CMS placeholder.
+Minh Châu", "Tác giả: …", "Nguồn tin: …" carry a label; "admin admin" is a CMS placeholder and
+"Pho Ban bien tap" a CMS account (a role, written without diacritics): neither is an author.
 """
 
 from __future__ import annotations
 
 import re
 
-PLACEHOLDERS = frozenset({"admin", "admin admin", "administrator", "quản trị", "quản trị viên"})
+PLACEHOLDERS = frozenset(
+    {"admin", "admin admin", "ad min", "administrator", "quản trị", "quản trị viên", "webmaster"}
+)
+# A CMS account shown as the author: accounts are written without diacritics and name a role
+# ("Pho Ban bien tap" is "Phó Ban biên tập", the deputy editor), never a person's byline.
+_CMS_ACCOUNT = re.compile(
+    r"\b(?:admin|bien tap|btv|quan tri|cong tac vien|ctv|editor|webmaster|user\d*|"
+    r"pho ban|truong ban)\b",
+    re.IGNORECASE,
+)
 _LABEL = re.compile(
     r"^(?:tác giả|bài(?:,| và)? ảnh|bài viết|bài|ảnh|tin(?:,| và)? ảnh|tin|theo|nguồn(?: tin)?|"
     r"người viết|phóng viên|pv|ctv)\s*[:\-–]\s*",
@@ -36,7 +46,7 @@ def split_byline(line: str) -> tuple[str | None, str | None]:
     ('Minh Châu', None)
     """
     line = _LABEL.sub("", " ".join(line.split())).strip(" .;,")
-    if not line or line.casefold() in PLACEHOLDERS:
+    if not line or line.casefold() in PLACEHOLDERS or is_cms_account(line):
         return None, None
     match = _WITH_PARENS.match(line)
     if match:
@@ -47,6 +57,11 @@ def split_byline(line: str) -> tuple[str | None, str | None]:
             return None, line
         return outside or None, inside
     return _one(line)
+
+
+def is_cms_account(text: str) -> bool:
+    """An account name of the portal's CMS rather than a byline: plain ASCII, naming a role."""
+    return text.isascii() and bool(_CMS_ACCOUNT.search(text))
 
 
 def _one(text: str) -> tuple[str | None, str | None]:

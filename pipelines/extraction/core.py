@@ -82,7 +82,7 @@ def extract_article(
     canonical = _canonical(doc, url, portal)
     declared_language = _declared_language(doc)
 
-    body_elements = _css(selectors.body)(doc) if selectors.body else []
+    body_elements = _with_text(_css(selectors.body)(doc)) if selectors.body else []
     if body_elements:
         images = body_images(body_elements, url)
         bylines: list[str] = []
@@ -179,20 +179,44 @@ def _breadcrumb_section(doc: lxml.html.HtmlElement) -> str | None:
 
 
 _TAG_LABEL = re.compile(r"^\s*(?:từ khóa|từ khoá|chủ đề|tags?)\s*:?\s*", re.IGNORECASE)
+# Labels of share and print toolbars: never tags (Liferay's "taglib-icon" print link, say).
+TOOLBAR_LABELS = frozenset(
+    {
+        "in", "in bài", "in bài viết", "in trang", "print", "email", "e-mail", "gửi email",
+        "gửi bài", "gửi", "chia sẻ", "share", "facebook", "twitter", "zalo", "tweet", "like",
+        "thích", "lưu", "lưu bài", "lưu tin", "bookmark", "quay lại", "trở về", "về đầu trang",
+        "đầu trang", "bình luận", "phản hồi", "góp ý", "tải về", "download", "rss",
+        "cỡ chữ", "aa", "a+", "a-", "nghe đọc", "đọc bài",
+    }
+)  # fmt: skip
 
 
 def _generic_tags(doc: lxml.html.HtmlElement) -> list[str]:
     """Tags from a tag or keyword box ("Từ khóa: …", "Chủ đề …")."""
-    for box in _css("[class*=tag], [class*=keyword], [class*=topic]")(doc)[:5]:
+    boxes = _css("[class*=tag]:not([class*=taglib]), [class*=keyword], [class*=topic]")(doc)
+    for box in boxes[:5]:
         links = [clean_line(a.text_content()) for a in box.iter("a")]
-        links = [t for t in links if t and not _TAG_LABEL.fullmatch(t)]
+        links = [
+            t
+            for t in links
+            if t and not _TAG_LABEL.fullmatch(t) and t.casefold() not in TOOLBAR_LABELS
+        ]
         if links:
             return links[:30]
         text = _TAG_LABEL.sub("", " ".join(element_lines(box)))
         parts = [clean_line(p) for p in text.split(",")]
-        if text and all(0 < len(p) <= 60 for p in parts):
+        parts = [p for p in parts if p.casefold() not in TOOLBAR_LABELS]
+        if text and parts and all(0 < len(p) <= 60 for p in parts):
             return parts[:30]
     return []
+
+
+def _with_text(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """The elements a body selector matched that hold text: a CMS gives its sidebar boxes the
+    body's class too (Liferay's journal-content-article), and their banners are not the
+    article's images. All of them when none has text."""
+    with_text = [e for e in elements if e.text_content().strip()]
+    return with_text or elements
 
 
 def _take_captions(
