@@ -33,13 +33,11 @@ from archive.locks import LockedError, portal_lock
 from archive.warc import Exchange, WarcFiles, warc_dir_for
 from archive.writer import BatchWriter
 from crawler.clock import iso_seconds
-from crawler.index import MemoryIndex, RecheckTarget, ResumePoint
+from crawler.index import MemoryIndex, RecheckTarget, ResumePoint, UsesArchive
 from crawler.items import CaptureRef, WalkProgress
 from crawler.options import CrawlOptions
 from crawler.outcome import crawl_problem
-from crawler.spiders.imports import ImportSpider
 from crawler.spiders.portal import PortalSpider
-from crawler.spiders.recover import RecoverSpider
 from pipelines.record import ArticleRecord
 
 if TYPE_CHECKING:
@@ -120,7 +118,7 @@ class ArchiveSession:
             folder = options.warc_dir or warc_dir_for(options.db_path)
             self.warc = WarcFiles(folder, "portal-archive", options.warc_max_bytes)
         spider = self.crawler.spider
-        if isinstance(spider, PortalSpider | RecoverSpider | ImportSpider):
+        if isinstance(spider, UsesArchive):
             spider.use_archive(self.index, self.recheck, self.resume)
         self._flusher = create_looping_call(self.commit, due_only=True)
         self._flusher.start(FLUSH_INTERVAL, now=False)

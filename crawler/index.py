@@ -47,3 +47,16 @@ class MemoryIndex:
 
     def listed_lastmod(self, identity: str) -> str | None:
         return self.listed.get(identity)
+
+
+class UsesArchive:
+    """A spider that is handed what the archive knows when it opens
+    (``ArchiveSession.spider_opened``): an index of what is stored; a crawl also gets the
+    articles to fetch again and the walks to resume (PortalSpider overrides this)."""
+
+    index: ArticleIndex
+
+    def use_archive(
+        self, index: ArticleIndex, recheck: list[RecheckTarget], resume: list[ResumePoint]
+    ) -> None:
+        self.index = index

@@ -243,3 +243,17 @@ def test_common_crawl_record_read_by_range_becomes_its_response():
     damaged = Response(cut.url, status=206, body=record[: len(record) // 2], request=cut)
     MementoMiddleware(FakeCrawler()).process_response(cut, damaged)
     assert cut.meta[MEMENTO_PROBLEM] in ("unreadable_record", "digest_mismatch")
+
+
+def test_a_web_archive_is_asked_once_a_second_on_one_connection():
+    from archive.runner import crawl_settings
+
+    overrides = {"ARCHIVE_RECOVER_FROM": "wayback"}
+    settings = crawl_settings(HONGLINH, "x.db", "https://web.archive.org", overrides)
+    assert settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 1
+    assert settings.getfloat("DOWNLOAD_DELAY") == 1.0
+    assert settings.getbool("RANDOMIZE_DOWNLOAD_DELAY") is False
+    local = crawl_settings(HONGLINH, "x.db", "http://127.0.0.1:8080", overrides)
+    assert local.getfloat("DOWNLOAD_DELAY") == 0  # relaxed only on 127.0.0.1
+    slower = {**overrides, "ARCHIVE_RECOVER_DELAY": 4.0}
+    assert crawl_settings(HONGLINH, "x.db", "https://x", slower).getfloat("DOWNLOAD_DELAY") == 4.0

@@ -111,22 +111,14 @@ def recover(
 def print_recovery(result: CrawlResult) -> None:
     """What the archive's index held and what became of it, by capture year."""
     s = result.stats
-    left_out = {
-        key.removeprefix("recover/cdx/left_out/"): count
-        for key, count in s.items()
-        if key.startswith("recover/cdx/left_out/")
-    }
+    left_out = _under(s, "recover/cdx/left_out/")
     click.echo(
         f"  CDX rows seen: {s.get('recover/cdx/rows', 0)} in {s.get('recover/cdx/pages', 0)} "
         f"page(s); article URLs: {s.get('recover/articles_listed', 0)} "
         f"({s.get('recover/articles/stored_before', 0)} stored before)"
         + (f"; left out: {_listed(left_out)}" if left_out else "")
     )
-    damaged = {
-        key.removeprefix("recover/mementos/damaged/"): count
-        for key, count in s.items()
-        if key.startswith("recover/mementos/damaged/")
-    }
+    damaged = _under(s, "recover/mementos/damaged/")
     click.echo(
         f"  captures fetched: {s.get('recover/mementos/fetched', 0)}, recovered as articles: "
         f"{s.get('archive/articles/new', 0) + s.get('archive/articles/updated', 0)}, "
@@ -134,17 +126,18 @@ def print_recovery(result: CrawlResult) -> None:
         f"{s.get('recover/mementos/unusable', 0)}"
         + (f" (damaged: {_listed(damaged)})" if damaged else "")
     )
-    years = sorted(
-        (key.removeprefix("recover/year/"), count)
-        for key, count in s.items()
-        if key.startswith("recover/year/")
-    )
+    years = sorted(_under(s, "recover/year/").items())
     if years:
         click.echo("  captures fetched, by year: " + ", ".join(f"{year}: {n}" for year, n in years))
 
 
+def _under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    """The stats whose keys start with ``prefix``, by the rest of their key."""
+    return {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+
+
 def _sum(stats: dict[str, Any], prefix: str) -> int:
-    return sum(count for key, count in stats.items() if key.startswith(prefix))
+    return sum(_under(stats, prefix).values())
 
 
 def _listed(counts: dict[str, int]) -> str:

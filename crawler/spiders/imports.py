@@ -19,7 +19,7 @@ import scrapy
 
 from crawler.archive_access import page_problem
 from crawler.archive_files import responses
-from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget, ResumePoint
+from crawler.index import ArticleIndex, MemoryIndex, UsesArchive
 from crawler.items import ImportedRecord
 from crawler.mementos import query_hosts
 from crawler.options import CrawlOptions
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 HTML = ("text/html", "application/xhtml+xml")
 
 
-class ImportSpider(scrapy.Spider):
+class ImportSpider(UsesArchive, scrapy.Spider):
     name = "import"
 
     def __init__(
@@ -49,12 +49,6 @@ class ImportSpider(scrapy.Spider):
         self.hosts = set(query_hosts(portal))
         self.limit = limit
         self.index: ArticleIndex = MemoryIndex() if index is None else index
-
-    def use_archive(
-        self, index: ArticleIndex, recheck: list[RecheckTarget], resume: list[ResumePoint]
-    ) -> None:
-        """What the archive holds: records read before are not imported again."""
-        self.index = index
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImportSpider:

@@ -28,7 +28,7 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget, ResumePoint
+from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget, ResumePoint, UsesArchive
 from crawler.items import (
     GonePage,
     ListedLastmod,
@@ -56,7 +56,7 @@ KIND_MEMORY = 200_000  # canonical URLs whose kind (article, listing, denied...)
 _ARTICLE, _LISTING = "article", "listing"
 
 
-class PortalSpider(ListingWalk, SitemapReading, scrapy.Spider):
+class PortalSpider(UsesArchive, ListingWalk, SitemapReading, scrapy.Spider):
     name = "portal"
 
     def __init__(

@@ -22,7 +22,7 @@ from scrapy.http import Response
 
 from crawler import settings
 from crawler.archive_access import MEMENTO_PROBLEM, UNUSABLE_DIGESTS, KnownUnusablePayload
-from crawler.index import ArticleIndex, MemoryIndex, RecheckTarget, ResumePoint
+from crawler.index import ArticleIndex, MemoryIndex, UsesArchive
 from crawler.items import (
     MEMENTO_META,
     Capture,
@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 CDX_TRIES = 3  # reads of one CDX page (cut short, an error page) before the run gives it up
 
 
-class RecoverSpider(scrapy.Spider):
+class RecoverSpider(UsesArchive, scrapy.Spider):
     name = "recover"
     custom_settings = {
         "ROBOTSTXT_OBEY": False,  # an archive's API, not its site: robots.txt is about the site
@@ -82,12 +82,6 @@ class RecoverSpider(scrapy.Spider):
         self.unusable_digests: set[str] = set()
         self.scheduled = 0
         self.index: ArticleIndex = MemoryIndex() if index is None else index
-
-    def use_archive(
-        self, index: ArticleIndex, recheck: list[RecheckTarget], resume: list[ResumePoint]
-    ) -> None:
-        """What the archive holds (articles, and captures recovered before): not fetched again."""
-        self.index = index
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> RecoverSpider:

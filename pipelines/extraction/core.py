@@ -36,6 +36,7 @@ from pipelines.extraction.html import (
     text_of,
 )
 from pipelines.extraction.images import body_images
+from pipelines.extraction.tags import generic_tags
 
 EXTRACTOR_VERSION = f"portal-archive-1+trafilatura-{version('trafilatura')}"
 MAX_BYLINE_CHARS = 80
@@ -77,7 +78,7 @@ def extract_article(
     title = _first_text(doc, selectors.title) or _generic_title(doc)
     lead = _first_text(doc, selectors.lead) or ""
     section = _first_text(doc, selectors.section) or _breadcrumb_section(doc)
-    tags = _all_texts(doc, selectors.tags) if selectors.tags else _generic_tags(doc)
+    tags = _all_texts(doc, selectors.tags) if selectors.tags else generic_tags(doc)
     published = published_iso(_first_text(doc, selectors.published)) or _page_date(doc)
     canonical = _canonical(doc, url, portal)
     declared_language = _declared_language(doc)
@@ -176,39 +177,6 @@ def _breadcrumb_section(doc: lxml.html.HtmlElement) -> str | None:
         if t.casefold() not in ("trang chủ", "home", "trang chu")
     ]
     return items[-1] if items else None
-
-
-_TAG_LABEL = re.compile(r"^\s*(?:từ khóa|từ khoá|chủ đề|tags?)\s*:?\s*", re.IGNORECASE)
-# Labels of share and print toolbars: never tags (Liferay's "taglib-icon" print link, say).
-TOOLBAR_LABELS = frozenset(
-    {
-        "in", "in bài", "in bài viết", "in trang", "print", "email", "e-mail", "gửi email",
-        "gửi bài", "gửi", "chia sẻ", "share", "facebook", "twitter", "zalo", "tweet", "like",
-        "thích", "lưu", "lưu bài", "lưu tin", "bookmark", "quay lại", "trở về", "về đầu trang",
-        "đầu trang", "bình luận", "phản hồi", "góp ý", "tải về", "download", "rss",
-        "cỡ chữ", "aa", "a+", "a-", "nghe đọc", "đọc bài",
-    }
-)  # fmt: skip
-
-
-def _generic_tags(doc: lxml.html.HtmlElement) -> list[str]:
-    """Tags from a tag or keyword box ("Từ khóa: …", "Chủ đề …")."""
-    boxes = _css("[class*=tag]:not([class*=taglib]), [class*=keyword], [class*=topic]")(doc)
-    for box in boxes[:5]:
-        links = [clean_line(a.text_content()) for a in box.iter("a")]
-        links = [
-            t
-            for t in links
-            if t and not _TAG_LABEL.fullmatch(t) and t.casefold() not in TOOLBAR_LABELS
-        ]
-        if links:
-            return links[:30]
-        text = _TAG_LABEL.sub("", " ".join(element_lines(box)))
-        parts = [clean_line(p) for p in text.split(",")]
-        parts = [p for p in parts if p.casefold() not in TOOLBAR_LABELS]
-        if text and parts and all(0 < len(p) <= 60 for p in parts):
-            return parts[:30]
-    return []
 
 
 def _with_text(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
