@@ -124,7 +124,7 @@ def metadata_score(pages: list[dict[str, object]]) -> dict[str, dict[str, float]
                 continue
             counts[name]["pages"] += 1
             for who, got in (("ours", mine.get(name)), ("trafilatura", theirs.get(name))):
-                counts[name][who] += _meta_right(name, str(truth), got)
+                counts[name][who] += _meta_right(name, truth, got)
     result = {
         name: {
             "pages": c["pages"],
@@ -136,14 +136,18 @@ def metadata_score(pages: list[dict[str, object]]) -> dict[str, dict[str, float]
     return {**result, "declined": declined}  # type: ignore[dict-item]
 
 
-def _meta_right(name: str, truth: str, got: str | None) -> bool:
+def _meta_right(name: str, truth: object, got: str | None) -> bool:
+    """Title: equal after whitespace normalisation; author: every name of the truth found (it
+    may be a list); date: the same day."""
     if not got:
         return False
-    if name == "title":
-        return " ".join(got.split()) == " ".join(truth.split())
     if name == "author":
-        return " ".join(truth.split()).casefold() in " ".join(got.split()).casefold()
-    return got[:10] == truth[:10]
+        names = truth if isinstance(truth, list) else [truth]
+        found = " ".join(got.split()).casefold()
+        return all(" ".join(str(n).split()).casefold() in found for n in names)
+    if name == "title":
+        return " ".join(got.split()) == " ".join(str(truth).split())
+    return got[:10] == str(truth)[:10]
 
 
 def bare(url: str, body: bytes, headers: dict[str, str]) -> str:

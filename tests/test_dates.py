@@ -15,7 +15,7 @@ from pipelines.extraction.dates import parse_vn_datetime, published_iso
         ("14/07/2016 9:08 SA", "2016-07-14T09:08:00+07:00"),
         ("08/11/2019 - 09:30", "2019-11-08T09:30:00+07:00"),
         ("2025-08-30T01:07:33+0700", "2025-08-30T01:07:33+07:00"),
-        ("2025-08-29T18:07:33Z", "2025-08-30T01:07:33+07:00"),
+        ("2025-08-29T18:07:33Z", "2025-08-29T18:07:33+00:00"),  # the page's own offset kept
         ("ngày 14 tháng 1 năm 2022", "2022-01-14"),
         ("(06/11/2019)", "2019-11-06"),
     ],
@@ -57,3 +57,11 @@ def test_iso_day_and_weekday_prefixes():
     assert published_iso('<time datetime="2021-04-20">') == "2021-04-20"
     assert published_iso("Thứ Hai, 05/06/2023 - 08:15") == "2023-06-05T08:15:00+07:00"
     assert published_iso("Cập nhật lúc 8:05 SA, 05/06/2023") == "2023-06-05T08:05:00+07:00"
+
+
+def test_vietnamese_pages_are_put_in_vietnam_time():
+    from pipelines.extraction.dates import in_vietnam_time
+
+    assert in_vietnam_time("2025-08-29T18:07:33+00:00") == "2025-08-30T01:07:33+07:00"
+    assert in_vietnam_time("2025-08-29") == "2025-08-29"
+    assert in_vietnam_time(None) is None

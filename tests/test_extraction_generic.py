@@ -113,6 +113,24 @@ def test_toolbar_labels_are_never_tags():
     assert article.tags == ("Chuyển đổi số", "Hà Tĩnh")
 
 
+def test_a_foreign_page_keeps_its_own_time_zone_and_names_its_author():
+    html = (
+        "<html lang='de'><head><title>Neues aus Berlin</title>"
+        "<meta property='article:published_time' content='2020-01-16T23:30:00+01:00'>"
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "NewsArticle", "headline": '
+        '"Neues aus Berlin", "author": {"@type": "Person", "name": "Jana Beispiel"}}</script>'
+        "</head><body><article><h1>Neues aus Berlin</h1>"
+        + "<p>Die Stadt hat heute Abend einen neuen Haushalt beschlossen, sagte der Sprecher.</p>"
+        * 8
+        + "</article></body></html>"
+    ).encode()
+    article = extract_article("https://x.de/neues.html", html, {}, FETCHED_AT, None)
+    assert article.published == "2020-01-16T23:30:00+01:00"  # not moved to the 17th (+07:00)
+    assert article.author == "Jana Beispiel"
+    assert article.title == "Neues aus Berlin"
+
+
 def test_mojibake_is_repaired():
     text = "Thường trực Thành ủy tổ chức hội nghị giao ban. Đảng bộ thị xã triển khai nhiệm vụ."
     mojibake = text.encode("utf-8").decode("latin-1").encode("utf-8")

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
 from functools import cache, partial
 from importlib.metadata import version
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
-from htmldate import find_date
 from lxml.cssselect import CSSSelector
 
 from crawler.portals import Portal, Selectors
@@ -25,7 +23,8 @@ from crawler.urls import canonical_url, rebase
 from pipelines.extraction.article import Article, NotAnArticle
 from pipelines.extraction.boilerplate import chrome_texts, strip_boilerplate
 from pipelines.extraction.byline import combine
-from pipelines.extraction.dates import VIETNAM, published_iso, resolve_yearless
+from pipelines.extraction.dates import in_vietnam_time, published_iso, resolve_yearless
+from pipelines.extraction.dating import date_line, htmldate, meta_date, url_date
 from pipelines.extraction.html import (
     clean_line,
     decode_html,
@@ -36,6 +35,7 @@ from pipelines.extraction.html import (
     text_of,
 )
 from pipelines.extraction.images import body_images
+from pipelines.extraction.metadata import page_metadata
 from pipelines.extraction.tags import generic_tags
 
 EXTRACTOR_VERSION = f"portal-archive-1+trafilatura-{version('trafilatura')}"
@@ -43,7 +43,8 @@ MAX_BYLINE_CHARS = 80
 SHORT_TEXT = 500  # characters; see _trafilatura_lines
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # no portal article is this big; a bigger page is a fault
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a]")
-_SIGNATURE = re.compile(r"^[A-ZĐÂĂÊÔƠƯ][^\s()]*(?:\s+[^\s()]+){0,4}\s*\([^()]{2,60}\)$")
+# "Trần Thúy (Văn phòng Thành ủy)"; not "Köln (5 Pkt)" nor "Nature 574, 16-17 (2019)".
+_SIGNATURE = re.compile(r"^[A-ZĐÂĂÊÔƠƯ][^\s()\d]*(?:\s+[^\s()\d]+){0,4}\s*\((?!\d)[^()]{2,60}\)$")
 _SIGNED = re.compile(r"^(?:tác giả|theo|nguồn(?: tin)?|bài(?:,| và)? ảnh)\s*:", re.IGNORECASE)
 _TITLE_SUFFIX = re.compile(r"\s+[-|–]\s+[^-|–]{3,80}$")
 
@@ -75,11 +76,14 @@ def extract_article(
         raise NotAnArticle(f"unparseable HTML: {error}") from None
     layout, selectors = portal.layout_at(fetched_at) if portal else ("", Selectors())
 
-    title = _first_text(doc, selectors.title) or _generic_title(doc)
+    described = None if selectors.body and selectors.title else page_metadata(doc)
+    title = _first_text(doc, selectors.title) or (described and described.title) or ""
+    title = title or _generic_title(doc)
     lead = _first_text(doc, selectors.lead) or ""
     section = _first_text(doc, selectors.section) or _breadcrumb_section(doc)
     tags = _all_texts(doc, selectors.tags) if selectors.tags else generic_tags(doc)
-    published = published_iso(_first_text(doc, selectors.published)) or _page_date(doc)
+    published = published_iso(_first_text(doc, selectors.published)) or meta_date(doc)
+    first_line_date = None if published else date_line(doc)
     canonical = _canonical(doc, url, portal)
     declared_language = _declared_language(doc)
 
@@ -101,21 +105,35 @@ def extract_article(
         )
         lines, images = _take_captions(lines, body_images(_content_roots(doc), url))
         bylines = _pop_trailing_byline(lines, doc)
+        named = described.authors if described else []
+        if named and not (bylines and _signed(bylines[0])):
+            # The page's metadata names its author: better than a last line that only sits in
+            # an element classed "author" (a dateline, a journal reference).
+            bylines = named
         text = "\n".join(lines)
         method = "trafilatura"
     if not title and not text:
         raise NotAnArticle("no title and no text")
 
-    if published is None:
-        url_date = _url_date(url)
+    language = "vi" if looks_vietnamese(f"{title} {lead} {text}") else declared_language
+    vietnamese = language == "vi" or portal is not None
+    if published is None and vietnamese:
+        in_url = url_date(url)
         opening = lead or text[:300]
-        published = (resolve_yearless(opening, url_date) if url_date else None) or _htmldate(
-            html, url
+        published = (
+            first_line_date
+            or (resolve_yearless(opening, in_url) if in_url else None)
+            or htmldate(html, url)
         )
+    elif published is None:
+        # Another country's page: htmldate's full search (it reads its formats) before a date
+        # line read day-first, as Vietnamese portals print them.
+        published = htmldate(html, url, extensive=True) or first_line_date
+    if vietnamese:
+        published = in_vietnam_time(published)
     if lead and text.startswith(lead):
         text = text[len(lead) :].lstrip("\n")
     author, author_unit = combine(bylines)
-    language = "vi" if looks_vietnamese(f"{title} {lead} {text}") else declared_language
     return Article(
         url=canonical,
         fetched_url=canonical_url(url),
@@ -222,10 +240,15 @@ def _pop_trailing_byline(lines: list[str], doc: lxml.html.HtmlElement) -> list[s
         return []
     last = lines[-1]
     marked = {" ".join(element_lines(e)) for e in _AUTHOR_ELEMENTS(doc)}
-    if _SIGNATURE.match(last) or _SIGNED.match(last) or last in marked:
+    if _signed(last) or last in marked:
         lines.pop()
         return [last]
     return []
+
+
+def _signed(line: str) -> bool:
+    """A signature line: "Name (Unit)", "Tác giả: …", "Theo …"."""
+    return bool(_SIGNATURE.match(line) or _SIGNED.match(line))
 
 
 def _pop_bylines(body: lxml.html.HtmlElement, author_selector: str | None) -> list[str]:
@@ -311,63 +334,6 @@ def _generic_title(doc: lxml.html.HtmlElement) -> str:
                 return value
     title = clean_line(doc.findtext(".//title") or "")
     return _TITLE_SUFFIX.sub("", title)
-
-
-_DATE_META = (
-    'meta[property="article:published_time"]',
-    'meta[itemprop="datePublished"]',
-    'meta[name="pubdate"]',
-    "time[datetime]",
-)
-# Date-like elements in document order: the article's own date line comes before the dates of
-# the related lists below it.
-_DATE_ELEMENTS = lxml.etree.XPath(
-    "//*[contains(translate(@class,'DT','dt'),'date') or contains(translate(@class,'T','t'),'time')"
-    " or contains(@class,'ngay') or contains(@class,'publish')]"
-)
-
-
-def _page_date(doc: lxml.html.HtmlElement) -> str | None:
-    """The page's own date meta tag or date line, read day-first."""
-    candidates = [e for selector in _DATE_META for e in _css(selector)(doc)[:3]]
-    candidates += _DATE_ELEMENTS(doc)[:20]
-    for element in candidates:
-        value = element.get("content") or element.get("datetime") or element.text_content()
-        if value and len(value) <= 120:
-            found = published_iso(value)
-            if found:
-                return found
-    return None
-
-
-_URL_DATE = re.compile(r"(20\d\d|19\d\d)[-/](\d{1,2})[-/](\d{1,2})")
-
-
-def _url_date(url: str) -> datetime | None:
-    """A date in the URL (``/portal/pages/2023-01-21/…``): context for a year-less "(20/4)".
-
-    The fetch time is no such context: an archived page fetched years later would get the
-    wrong year.
-    """
-    match = _URL_DATE.search(url)
-    if match:
-        try:
-            year, month, day = (int(g) for g in match.groups())
-            return datetime(year, month, day, tzinfo=VIETNAM)
-        except ValueError:
-            pass
-    return None
-
-
-def _htmldate(html: str, url: str) -> str | None:
-    """htmldate's reading, without its "extensive search": dateparser reads numeric dates
-    month-first and costs seconds to warm up."""
-    try:
-        return find_date(
-            html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d"
-        )
-    except (ValueError, TypeError):
-        return None
 
 
 def _declared_language(doc: lxml.html.HtmlElement) -> str | None:

@@ -91,9 +91,25 @@ def _from_iso(match: re.Match[str]) -> datetime | None:
         digits = offset[1:].replace(":", "")
         tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     try:
-        return datetime(year, month, day, hour, minute, second, tzinfo=tz).astimezone(VIETNAM)
+        # The page's own offset is kept: a Berlin page's evening post must not move to the next
+        # day. Vietnamese pages are put in Vietnam's time afterwards (in_vietnam_time).
+        return datetime(year, month, day, hour, minute, second, tzinfo=tz)
     except ValueError:
         return None
+
+
+def in_vietnam_time(published: str | None) -> str | None:
+    """A time with another offset (UTC, say, from a meta tag) in Vietnam's time (+07:00): what
+    the archive stores for Vietnamese pages. A bare day is left as it is."""
+    if not published or "T" not in published:
+        return published
+    try:
+        moment = datetime.fromisoformat(published)
+    except ValueError:
+        return published
+    if moment.tzinfo is None:
+        return published
+    return moment.astimezone(VIETNAM).isoformat()
 
 
 def _nearest_time(text: str, date_start: int, date_end: int) -> tuple[int, int, int] | None:
