@@ -124,7 +124,7 @@ def metadata_score(pages: list[dict[str, object]]) -> dict[str, dict[str, float]
                 continue
             counts[name]["pages"] += 1
             for who, got in (("ours", mine.get(name)), ("trafilatura", theirs.get(name))):
-                counts[name][who] += _meta_right(name, truth, got)
+                counts[name][who] += metadata_right(name, truth, got)
     result = {
         name: {
             "pages": c["pages"],
@@ -136,7 +136,7 @@ def metadata_score(pages: list[dict[str, object]]) -> dict[str, dict[str, float]
     return {**result, "declined": declined}  # type: ignore[dict-item]
 
 
-def _meta_right(name: str, truth: object, got: str | None) -> bool:
+def metadata_right(name: str, truth: object, got: str | None) -> bool:
     """Title: equal after whitespace normalisation; author: every name of the truth found (it
     may be a list); date: the same day."""
     if not got:

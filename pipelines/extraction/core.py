@@ -128,7 +128,11 @@ def extract_article(
     elif published is None:
         # Another country's page: htmldate's full search (it reads its formats) before a date
         # line read day-first, as Vietnamese portals print them.
-        published = htmldate(html, url, extensive=True) or first_line_date
+        published = (
+            htmldate(html, url)
+            or htmldate(html, url, extensive=True)  # slower; 27 more right days of 728
+            or first_line_date
+        )
     if vietnamese:
         published = in_vietnam_time(published)
     if lead and text.startswith(lead):
