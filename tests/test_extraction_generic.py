@@ -8,6 +8,7 @@ extractor reaches (bench/extraction.py prints the full comparison).
 import gzip
 import json
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -153,6 +154,41 @@ def test_a_foreign_page_keeps_its_own_time_zone_and_names_its_author():
     assert article.published == "2020-01-16T23:30:00+01:00"  # not moved to the 17th (+07:00)
     assert article.author == "Jana Beispiel"
     assert article.title == "Neues aus Berlin"
+
+
+def test_a_tcvn3_page_is_read_as_vietnamese():
+    """A 2005 page typed in TCVN3 (.VnTime), served as Latin-1: "hµ tÜnh" is "hà tĩnh"."""
+    body = (Path(__file__).parent / "fixtures" / "tcvn3-page.html").read_bytes()
+    headers = {"Content-Type": "text/html; charset=iso-8859-1"}
+    article = extract_article("http://hatinh.gov.vn/tin/1.htm", body, headers, FETCHED_AT, None)
+    assert article.title == "hội nghị tổng kết công tác năm 2004 của thị xã hà tĩnh"
+    assert "ủy ban nhân dân thị xã hà tĩnh đã tổ chức" in article.text
+    assert "đời sống nhân dân được cải thiện rõ rệt" in article.text
+    assert article.language == "vi"
+    assert unicodedata.is_normalized("NFC", article.text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Hµ TÜnh", "Hà Tĩnh"),
+        ("hép møt tÕt", "hộp mứt tết"),
+        ("B¶o Th¾ng", "Bảo Thắng"),
+        ("M\xadêng Kh\xad¬ng", "Mường Khương"),  # ư is a soft hyphen in TCVN3
+    ],
+)
+def test_tcvn3_letters(typed, meant):
+    from pipelines.extraction.legacy import from_tcvn3
+
+    assert from_tcvn3(typed) == meant
+
+
+def test_western_latin_pages_are_not_taken_for_tcvn3():
+    from pipelines.extraction.legacy import looks_tcvn3
+
+    french = "L'été à Genève: où êtes-vous? Ça coûte très cher, dit-il à l'hôtel. " * 20
+    german = "Über die Brücke gehen Bürger täglich; große Straßen, schöne Grüße. " * 20
+    assert not looks_tcvn3(french) and not looks_tcvn3(german)
 
 
 def test_mojibake_is_repaired():

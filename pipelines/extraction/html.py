@@ -15,6 +15,8 @@ import ftfy
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
+from pipelines.extraction.legacy import from_tcvn3, looks_tcvn3
+
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section table tbody td th thead tr ul".split()
@@ -58,6 +60,8 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     if len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3:
         # UTF-8 read as cp1252 somewhere upstream ("Thá»±c", "Ä\x90áº£ng"): ftfy undoes it.
         text = ftfy.fix_encoding(text)
+    if looks_tcvn3(text):
+        text = from_tcvn3(text)  # Vietnamese typed in the legacy TCVN3 (.VnTime) encoding
     # An XHTML page's "<?xml ... encoding=...?>" says nothing once decoded, and lxml refuses
     # a decoded string that carries one.
     text = _XML_DECLARATION.sub("", text, count=1)
