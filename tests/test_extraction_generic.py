@@ -191,6 +191,13 @@ def test_western_latin_pages_are_not_taken_for_tcvn3():
     assert not looks_tcvn3(french) and not looks_tcvn3(german)
 
 
+def test_a_meta_charset_is_overruled_by_bytes_that_are_utf8():
+    utf8 = "<html><head><meta charset='windows-1252'><title>Hà Tĩnh</title></head>"
+    assert "Hà Tĩnh" in decode_html(utf8.encode("utf-8"), {})
+    western = "<html><head><meta charset='windows-1252'></head><body>Café à Genève</body></html>"
+    assert "Café à Genève" in decode_html(western.encode("cp1252"), {})  # not UTF-8: as declared
+
+
 def test_mojibake_is_repaired():
     text = "Thường trực Thành ủy tổ chức hội nghị giao ban. Đảng bộ thị xã triển khai nhiệm vụ."
     mojibake = text.encode("utf-8").decode("latin-1").encode("utf-8")

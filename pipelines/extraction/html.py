@@ -34,21 +34,32 @@ _VIETNAMESE_LETTER = re.compile(
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 MISREAD_MARKS = 5  # replacement characters that say the declared charset is wrong
 _LATIN_DECLARATIONS = re.compile(r"charset=[\"']?(iso-8859-1|latin-?1|windows-1252|us-ascii)", re.I)
+# A <meta> charset declaration near the top of the page (either form).
+_META_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*(iso-8859-1|latin-?1|windows-125[0-8]|us-ascii)\b", re.I
+)
 
 
 def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     """Decode a page to NFC text: HTTP header, BOM, ``<meta>``, then detection (w3lib's order).
 
-    One exception: a header declaring a Latin charset for bytes that are valid, non-ASCII UTF-8.
-    Old IIS and Apache set-ups send ``ISO-8859-1`` by default for UTF-8 pages; multi-byte UTF-8
-    sequences almost never occur by chance in Latin text, so UTF-8 is the right reading.
+    One exception: a header (or, without one, a ``<meta>``) declaring a Latin or Windows charset
+    for bytes that are valid, non-ASCII UTF-8. Old IIS and Apache set-ups send ``ISO-8859-1`` by
+    default for UTF-8 pages, and templates keep a ``<meta charset>`` of before their move to
+    UTF-8; multi-byte UTF-8 sequences almost never occur by chance in Latin or windows-1258
+    text, so UTF-8 is the right reading.
     """
     content_type = None
     for name, value in (headers or {}).items():
         if name.lower() == "content-type":
             content_type = value
     text = None
-    if content_type and _LATIN_DECLARATIONS.search(content_type) and not body.isascii():
+    declares_latin = (
+        _LATIN_DECLARATIONS.search(content_type)
+        if content_type
+        else _META_CHARSET.search(body, 0, 4096)
+    )
+    if declares_latin and not body.isascii():
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
