@@ -198,6 +198,19 @@ def test_a_meta_charset_is_overruled_by_bytes_that_are_utf8():
     assert "Café à Genève" in decode_html(western.encode("cp1252"), {})  # not UTF-8: as declared
 
 
+def test_a_lead_marked_by_its_class_is_the_lead():
+    lead = "Sáng 15/8, UBND tỉnh tổ chức hội nghị sơ kết 6 tháng đầu năm về chuyển đổi số."
+    html = (
+        "<html><head><title>Hội nghị</title></head><body><article><h1>Hội nghị sơ kết</h1>"
+        f"<p class='description'>{lead}</p>"
+        + "<p>Theo báo cáo, nhiều chỉ tiêu đạt và vượt kế hoạch đề ra trong sáu tháng.</p>" * 8
+        + "</article></body></html>"
+    ).encode()
+    article = extract_article("https://x.vn/tin/1.html", html, {}, FETCHED_AT, None)
+    assert article.lead == lead
+    assert not article.text.startswith(lead)  # the lead is not repeated as the text's start
+
+
 def test_mojibake_is_repaired():
     text = "Thường trực Thành ủy tổ chức hội nghị giao ban. Đảng bộ thị xã triển khai nhiệm vụ."
     mojibake = text.encode("utf-8").decode("latin-1").encode("utf-8")

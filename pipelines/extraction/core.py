@@ -79,7 +79,7 @@ def extract_article(
     described = None if selectors.body and selectors.title else page_metadata(doc)
     title = _first_text(doc, selectors.title) or (described and described.title) or ""
     title = title or _generic_title(doc)
-    lead = _first_text(doc, selectors.lead) or ""
+    lead = _first_text(doc, selectors.lead) or ("" if selectors.body else _generic_lead(doc))
     section = _first_text(doc, selectors.section) or _breadcrumb_section(doc)
     tags = _all_texts(doc, selectors.tags) if selectors.tags else generic_tags(doc)
     published = published_iso(_first_text(doc, selectors.published)) or meta_date(doc)
@@ -199,6 +199,23 @@ def _breadcrumb_section(doc: lxml.html.HtmlElement) -> str | None:
         if t.casefold() not in ("trang chủ", "home", "trang chu")
     ]
     return items[-1] if items else None
+
+
+_LEAD = CSSSelector(
+    "p[class*=sapo], div[class*=sapo], h2[class*=sapo], p.description, h2.description, "
+    "[class~=lead], [class~=summary], [class~=chapo], [class*=tomtat]",
+    translator="html",
+)
+
+
+def _generic_lead(doc: lxml.html.HtmlElement) -> str:
+    """The lead (sapo) a page marks with its class: VnExpress's ``p.description``, portals'
+    ``.sapo``, ``.tomtat``; one short paragraph, else none."""
+    for element in _LEAD(doc)[:3]:
+        text = clean_line(" ".join(element_lines(element)))
+        if 40 <= len(text) <= 800:
+            return text
+    return ""
 
 
 def _with_text(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
