@@ -88,36 +88,13 @@ class WarcCaptureMiddleware:
         capture time, with where it was read from. A damaged one or an archive error is not."""
         if response.status != 200 or request.meta.get(MEMENTO_PROBLEM):
             return response
-        captured = datetime.fromisoformat(memento.captured_at)
-        exchange = Exchange(
-            target_uri=memento.original,
-            method="GET",
-            request_headers=[],
-            status=200,
-            reason="OK",
-            response_headers=_pairs(response.headers),
-            body=response.body,
-            fetched_at=captured,
-            provenance=(
-                ("WARC-Source-URI", memento.fetch_url),
-                ("WARC-Recovered-From", memento.source),
-                ("WARC-Recovered-Date", now_iso()),
-            ),
-        )
-        ref = self.session.capture(
-            exchange,
-            {
-                "url": memento.original,
-                "fetched_from": memento.fetch_url,
-                "status": 200,
-                "content_type": _header(response, b"Content-Type") or "",
-                "payload_digest": payload_digest(response.body),
-                "fetched_at": memento.captured_at,
-                "redirect_url": None,
-                "etag": None,
-                "last_modified": _header(response, b"Last-Modified"),
-                "source": memento.source,
-            },
+        headers = _pairs(response.headers)
+        ref = self.session.capture_copy(
+            memento.original,
+            memento.captured_at,
+            (200, "OK", headers, response.body),
+            memento.source,
+            memento.fetch_url,
         )
         request.meta[CAPTURE_META] = Capture(memento.captured_at, ref)
         return response

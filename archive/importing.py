@@ -1,9 +1,9 @@
 """ImportCapturePipeline: an imported record into the archive's WARC files, before extraction.
 
 The first item pipeline of an import (crawler.spiders.imports). Each ``ImportedRecord`` is
-written to the archive's WARC files as the response it was (its original target URI and date,
-``WARC-Source-URI`` naming the file it came from) and indexed in ``captures`` with source
-``import``, through the crawl's ArchiveSession. An article goes on to extraction as a
+copied into the archive's WARC files and ``captures`` by the crawl's ArchiveSession
+(``capture_copy``, as recovered mementos are: original target URI and date, ``WARC-Source-URI``
+naming the file it came from, source ``import``). An article goes on to extraction as a
 ``RawPage`` carrying that capture; any other record ends here.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -19,9 +18,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import DropItem
 
 from archive.session import ArchiveSession
-from archive.warc import Exchange, payload_digest
 from crawler.archive_files import responses
-from crawler.clock import now_iso
 from crawler.items import Capture, ImportedRecord
 from crawler.mementos import query_hosts
 from crawler.portals import Portal, all_portals
@@ -83,38 +80,14 @@ class ImportCapturePipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, ImportedRecord):
             return item
-        captured = datetime.fromisoformat(item.captured_at) if item.captured_at else None
-        if captured is None:
+        if not item.captured_at:
             raise DropItem(f"no WARC-Date: {item.where}", "INFO")
-        headers = dict((name.lower(), value) for name, value in item.headers)
-        ref = self.session.capture(
-            Exchange(
-                target_uri=item.target_uri,
-                method="GET",
-                request_headers=[],
-                status=item.status,
-                reason=item.reason,
-                response_headers=item.headers,
-                body=item.body,
-                fetched_at=captured,
-                provenance=(
-                    ("WARC-Source-URI", item.where),
-                    ("WARC-Recovered-From", "import"),
-                    ("WARC-Recovered-Date", now_iso()),
-                ),
-            ),
-            {
-                "url": item.target_uri,
-                "fetched_from": item.where,
-                "status": item.status,
-                "content_type": headers.get("content-type", ""),
-                "payload_digest": payload_digest(item.body),
-                "fetched_at": item.captured_at,
-                "redirect_url": headers.get("location"),
-                "etag": headers.get("etag"),
-                "last_modified": headers.get("last-modified"),
-                "source": "import",
-            },
+        ref = self.session.capture_copy(
+            item.target_uri,
+            item.captured_at,
+            (item.status, item.reason, item.headers, item.body),
+            "import",
+            item.where,
         )
         if not item.article:
             raise DropItem(f"copied, not an article: {item.target_uri}", "DEBUG")

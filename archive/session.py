@@ -30,9 +30,9 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archive.db import Store, StoreError
 from archive.locks import LockedError, portal_lock
-from archive.warc import Exchange, WarcFiles, warc_dir_for
+from archive.warc import Exchange, WarcFiles, payload_digest, warc_dir_for
 from archive.writer import BatchWriter
-from crawler.clock import iso_seconds
+from crawler.clock import iso_seconds, now_iso
 from crawler.index import MemoryIndex, RecheckTarget, ResumePoint, UsesArchive
 from crawler.items import CaptureRef, WalkProgress
 from crawler.options import CrawlOptions
@@ -211,6 +211,51 @@ class ArchiveSession:
         }
         self._count(f"archive/warc/{written.record_type}")
         return self._add_capture(row)
+
+    def capture_copy(
+        self,
+        target_uri: str,
+        captured_at: str,
+        response: tuple[int, str, list[tuple[str, str]], bytes],
+        source: str,
+        read_from: str,
+    ) -> CaptureRef | None:
+        """A response another archive captured (a memento, a record of an imported file),
+        copied under its original URI and capture time (``WARC-Date``), with where it was read
+        (``WARC-Source-URI``), from what and when; ``response`` is (status, reason, headers,
+        body). Its captures row carries ``source`` and the capture time as ``fetched_at``."""
+        status, reason, headers, body = response
+        named = {name.lower(): value for name, value in reversed(headers)}  # first value wins
+        exchange = Exchange(
+            target_uri=target_uri,
+            method="GET",
+            request_headers=[],
+            status=status,
+            reason=reason,
+            response_headers=headers,
+            body=body,
+            fetched_at=datetime.fromisoformat(captured_at),
+            provenance=(
+                ("WARC-Source-URI", read_from),
+                ("WARC-Recovered-From", source),
+                ("WARC-Recovered-Date", now_iso()),
+            ),
+        )
+        return self.capture(
+            exchange,
+            {
+                "url": target_uri,
+                "fetched_from": read_from,
+                "status": status,
+                "content_type": named.get("content-type", ""),
+                "payload_digest": payload_digest(body),
+                "fetched_at": captured_at,
+                "redirect_url": named.get("location"),
+                "etag": named.get("etag"),
+                "last_modified": named.get("last-modified"),
+                "source": source,
+            },
+        )
 
     def capture_failure(self, record: dict[str, Any]) -> None:
         """Index a fetch that got no response (refused, reset, timed out), with its error."""

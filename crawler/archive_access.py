@@ -134,13 +134,6 @@ def page_problem(body: bytes) -> str | None:
 
 
 class MementoMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> MementoMiddleware:
-        return cls(crawler)
-
     def process_request(self, request: Request) -> None:
         memento = request.meta.get(MEMENTO_META)
         unusable = request.meta.get(UNUSABLE_DIGESTS)

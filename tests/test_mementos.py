@@ -185,10 +185,6 @@ def test_memento_problems():
     assert good.captured_at == "2022-09-01T00:00:00+00:00"
 
 
-class FakeCrawler:
-    stats = None
-
-
 def test_wayback_headers_made_original_again():
     request = Request(memento().fetch_url, meta={MEMENTO_META: memento()})
     headers = {
@@ -199,7 +195,7 @@ def test_wayback_headers_made_original_again():
         "X-Archive-Orig-Content-Length": "999",
     }
     response = Response(request.url, status=200, headers=headers, body=PAGE, request=request)
-    made = MementoMiddleware(FakeCrawler()).process_response(request, response)
+    made = MementoMiddleware().process_response(request, response)
     names = {name.decode().lower() for name in made.headers}
     assert names == {"content-type", "last-modified"}
     assert MEMENTO_PROBLEM not in request.meta
@@ -210,13 +206,13 @@ def test_a_payload_found_unusable_is_not_fetched_again_under_another_url():
     first = Request("http://a/1", meta={MEMENTO_META: memento(digest="S"), UNUSABLE_DIGESTS: found})
     soft = ("<html><title>Không tìm thấy trang</title>" + " " * 600 + "</html>").encode()
     response = Response(first.url, status=200, body=soft, request=first)
-    MementoMiddleware(FakeCrawler()).process_response(first, response)
+    MementoMiddleware().process_response(first, response)
     assert first.meta[MEMENTO_PROBLEM] == "soft_404" and found == {"S"}
     second = Request(
         "http://a/2", meta={MEMENTO_META: memento(digest="S"), UNUSABLE_DIGESTS: found}
     )
     with pytest.raises(KnownUnusablePayload):
-        MementoMiddleware(FakeCrawler()).process_request(second)
+        MementoMiddleware().process_request(second)
 
 
 def warc_record(body, status="200 OK"):
@@ -236,12 +232,12 @@ def test_common_crawl_record_read_by_range_becomes_its_response():
     record = warc_record(PAGE)
     request = Request(cc.fetch_url, meta={MEMENTO_META: replace(cc, length=len(record))})
     response = Response(request.url, status=206, body=record, request=request)
-    made = MementoMiddleware(FakeCrawler()).process_response(request, response)
+    made = MementoMiddleware().process_response(request, response)
     assert (made.status, made.body) == (200, PAGE)
     assert made.headers[b"Content-Type"] == b"text/html"
     cut = Request(cc.fetch_url, meta={MEMENTO_META: cc})
     damaged = Response(cut.url, status=206, body=record[: len(record) // 2], request=cut)
-    MementoMiddleware(FakeCrawler()).process_response(cut, damaged)
+    MementoMiddleware().process_response(cut, damaged)
     assert cut.meta[MEMENTO_PROBLEM] in ("unreadable_record", "digest_mismatch")
 
 

@@ -34,6 +34,7 @@ from crawler.items import (
 from crawler.mementos import (
     CaptureChooser,
     CdxPageError,
+    RecoverySourceError,
     WebArchive,
     cdx_query,
     cdx_rows,
@@ -131,9 +132,14 @@ class RecoverSpider(UsesArchive, scrapy.Spider):
 
     def parse_collinfo(self, response: Response) -> Iterator[scrapy.Request]:
         self.queries_open -= 1
-        endpoints = commoncrawl_endpoints(
-            response.text, self.recovery.captured_since, self.recovery.captured_until
-        )
+        try:
+            endpoints = commoncrawl_endpoints(
+                response.text, self.recovery.captured_since, self.recovery.captured_until
+            )
+        except RecoverySourceError as error:
+            self.logger.error("%s (%s)", error, response.url)
+            self._count("recover/cdx/failed")  # the run fails: nothing could be listed
+            endpoints = []
         self._count("recover/cdx/indexes", len(endpoints))
         yield from self._queries(endpoints)
         yield from self._when_listed()
@@ -188,11 +194,16 @@ class RecoverSpider(UsesArchive, scrapy.Spider):
             if self.recovery.all_versions:
                 for memento in mementos:
                     if not self.index.is_known(memento.identity):
-                        yield self._fetch(url, [memento])
-            elif not self._stored(url, mementos):
-                yield self._fetch(url, mementos)
+                        yield self._schedule(url, [memento])
+            elif not self._stored(url):
+                yield self._schedule(url, mementos)
 
-    def _stored(self, url: str, mementos: list[Memento]) -> bool:
+    def _schedule(self, url: str, mementos: list[Memento]) -> scrapy.Request:
+        self.scheduled += 1
+        self._count("recover/mementos/scheduled")
+        return self._fetch(url, mementos)
+
+    def _stored(self, url: str) -> bool:
         identity = self.portal.article_key(url) or url
         if self.index.is_known(identity) or self.index.is_known(url):
             self._count("recover/articles/stored_before")
@@ -201,8 +212,6 @@ class RecoverSpider(UsesArchive, scrapy.Spider):
 
     def _fetch(self, url: str, mementos: list[Memento]) -> scrapy.Request:
         memento, rest = mementos[0], mementos[1:]
-        self.scheduled += 1
-        self._count("recover/mementos/scheduled")
         headers = {}
         if memento.offset is not None and memento.length is not None:
             end = memento.offset + max(memento.length, 1) - 1
@@ -228,7 +237,11 @@ class RecoverSpider(UsesArchive, scrapy.Spider):
         memento: Memento = response.meta[MEMENTO_META]
         problem = response.meta.get(MEMENTO_PROBLEM)
         if problem is None and response.status != 200:
-            problem = f"archive_{response.status}"  # 429 or 5xx still, after the retries
+            # 429 or 5xx still after the retries: the archive's trouble, tried again next run
+            # (the run fails); any other answer (403...) means this capture is not to be had.
+            busy = response.status == 429 or response.status >= 500
+            yield from self._next(response.meta, f"archive_{response.status}", lost=busy)
+            return
         if problem is not None:
             yield from self._next(response.meta, problem)
             return
@@ -256,19 +269,19 @@ class RecoverSpider(UsesArchive, scrapy.Spider):
         if failure.check(KnownUnusablePayload):
             yield from self._next(meta, "known_unusable_payload")
             return
-        yield from self._next(meta, f"error/{type(failure.value).__name__}")
+        yield from self._next(meta, f"error/{type(failure.value).__name__}", lost=True)
 
-    def _next(self, meta: dict[str, Any], problem: str) -> Iterator[scrapy.Request]:
-        """The article's next capture, if the archive has another."""
+    def _next(
+        self, meta: dict[str, Any], problem: str, lost: bool = False
+    ) -> Iterator[scrapy.Request]:
+        """The article's next capture, if the archive has another; else the article is
+        ``lost`` (the archive failed: the run fails) or has no usable capture."""
         self._count(f"recover/mementos/damaged/{problem}")
         rest: list[Memento] = meta.get("next_mementos") or []
         if rest and "article_url" in meta:
-            self.scheduled -= 1
-            self._count("recover/mementos/scheduled", -1)
             self._count("recover/mementos/next_capture")
             yield self._fetch(meta["article_url"], rest)
             return
-        lost = problem.startswith("error/") or problem in ("archive_429", "archive_503")
         self._count("recover/mementos/lost" if lost else "recover/mementos/unusable")
 
     def _count(self, key: str, count: int = 1) -> None:
