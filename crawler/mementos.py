@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -199,6 +200,11 @@ class CaptureChooser:
     counts: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     urls_of_digest: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
+    @cached_property
+    def hosts(self) -> frozenset[str]:
+        """The portal's hosts, once (asked for every CDX row)."""
+        return frozenset(query_hosts(self.portal))
+
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             self.counts["rows"] += 1
@@ -240,7 +246,7 @@ class CaptureChooser:
         """``original`` under the portal's origin, if it is on the portal's host or a former
         one (any scheme, with ``www.`` or not)."""
         host = (urlsplit(original).hostname or "").removeprefix("www.")
-        if host not in query_hosts(self.portal):
+        if host not in self.hosts:
             return None
         return canonical_url(rebase(original, self.portal.origin))
 
