@@ -87,7 +87,8 @@ def crawl_settings(
     if not progress:
         values["ARCHIVE_PROGRESS_INTERVAL"] = 0
     values.update(overrides)
-    values.update(ARCHIVE_PORTAL=portal.id, ARCHIVE_DB_PATH=db_path, ARCHIVE_FETCH_BASE=fetch_base)
+    # The declaration itself, not its id: an inferred one (`crawl URL`) is in no folder.
+    values.update(ARCHIVE_PORTAL=portal, ARCHIVE_DB_PATH=db_path, ARCHIVE_FETCH_BASE=fetch_base)
     settings.setdict(values, priority="cmdline")
     return settings
 

@@ -69,7 +69,7 @@ EXTENSIONS = {
 
 # portal-archive's own settings.
 ARCHIVE_DB_PATH = "portal-archive.db"
-ARCHIVE_PORTAL = None  # portal id (the command's PORTAL argument)
+ARCHIVE_PORTAL = None  # the Portal (or its id): the command's PORTAL argument
 ARCHIVE_FETCH_BASE = None  # fetch from this scheme://host:port instead of the portal's origin
 ARCHIVE_ARTICLE_LIMIT = 0  # stop scheduling articles after this many (0: no limit)
 # Stored articles fetched again: "due" (the portal's revisit policy) or "all" (crawl --recheck).

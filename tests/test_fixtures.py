@@ -34,9 +34,10 @@ def load(case):
     return meta, want, body
 
 
-def extract(case):
+def extract(case, portal=None):
+    """The case's page extracted with its family's declaration (or ``portal``)."""
     meta, want, body = load(case)
-    portal = get_portal(case.parent.name)
+    portal = portal or get_portal(case.parent.name)
     return extract_article(meta["url"], body, meta["headers"], meta["fetched_at"], portal), want
 
 

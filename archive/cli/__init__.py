@@ -37,4 +37,4 @@ DAMAGED = (
 )
 
 
-from archive.cli import crawling, datasets, local, reading, recovery  # noqa: E402, F401  (registers commands)
+from archive.cli import adding, crawling, datasets, local, reading, recovery  # noqa: E402, F401  (registers commands)

@@ -47,6 +47,27 @@ def port_option(default: int) -> Callable[[Any], Any]:
     )
 
 
+def _use_portals_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    """Point the declarations at the chosen portals folder before the command reads them."""
+    from crawler.portals import PORTALS_ENV, reload_portals
+
+    if value:
+        os.environ[PORTALS_ENV] = value
+        reload_portals()
+
+
+portals_dir_option = click.option(
+    "--portals-dir",
+    type=click.Path(file_okay=False),
+    envvar="PORTAL_ARCHIVE_PORTALS",
+    is_eager=True,
+    expose_value=False,
+    callback=_use_portals_dir,
+    help="Folder of your portal declarations (written by `add`). "
+    "[default: $PORTAL_ARCHIVE_PORTALS or ./portals]",
+)
+
+
 settings_option = click.option(
     "-s",
     "--set",

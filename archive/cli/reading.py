@@ -17,6 +17,7 @@ from archive.cli.common import (
     existing_store,
     format_table,
     port_option,
+    portals_dir_option,
     require_archive,
     user_errors,
 )
@@ -32,15 +33,34 @@ def print_json(value: Any) -> None:
 
 @cli.command()
 @json_option
-def portals(as_json: bool) -> None:
-    """List the declared portals.
+@click.option(
+    "--registry",
+    "from_registry",
+    is_flag=True,
+    help="List the registry of real portals this project knows (crawler/data/registry.csv) "
+    "instead of the declared ones.",
+)
+@click.option(
+    "--after-2025",
+    is_flag=True,
+    help="With --registry: only the portals of the 34 provinces after 1 July 2025.",
+)
+@portals_dir_option
+def portals(as_json: bool, from_registry: bool, after_2025: bool) -> None:
+    """List the declared portals (bundled, and in the portals folder), or the registry.
 
     \b
-    Example:
+    Examples:
       portal-archive portals --json
+      portal-archive portals --registry --after-2025
     """
     from crawler.portals import all_portals
 
+    if after_2025 and not from_registry:
+        raise click.UsageError("--after-2025 goes with --registry")
+    if from_registry:
+        _print_registry(as_json, after_2025)
+        return
     rows = [
         {
             "id": p.id,
@@ -57,6 +77,20 @@ def portals(as_json: bool) -> None:
         print_json(rows)
         return
     click.echo(format_table(rows, list(rows[0]) if rows else ["id"]))
+
+
+def _print_registry(as_json: bool, after_2025: bool) -> None:
+    from dataclasses import asdict
+
+    from crawler.registry import registry
+
+    entries = [e for e in registry() if e.continues_after_2025 or not after_2025]
+    if as_json:
+        print_json([asdict(e) for e in entries])
+        return
+    columns = ["domain", "province", "province_after_2025", "level", "kind", "platform"]
+    click.echo(format_table([asdict(e) for e in entries], columns))
+    click.echo(f"\n{len(entries)} sites; sources: crawler/data/registry.csv (its 'source' column)")
 
 
 @cli.command()

@@ -30,6 +30,21 @@ class RunQueries(Database):
         }
         self._write(lambda: self.db.table("sources").upsert(record, pk="id"))
 
+    def save_inferred(self, portal: Portal, template: str) -> None:
+        """Keeps the declaration ``crawl URL`` inferred for a site, and the fingerprint of the
+        template it was learned from."""
+        self.save_source(portal)
+        record = {"declaration": portal.to_json(), "template": template, "inferred_at": now_iso()}
+        self._write(lambda: self.db.table("sources").update(portal.id, record))
+
+    def inferred_for(self, origin: str) -> tuple[str, str] | None:
+        """(declaration JSON, template fingerprint) inferred earlier for the site at ``origin``."""
+        row = self.db.execute(
+            "SELECT declaration, template FROM sources WHERE origin = ? AND declaration IS NOT NULL",
+            [origin],
+        ).fetchone()
+        return (row[0], row[1] or "") if row else None
+
     def start_run(self, portal: str, command: str) -> int:
         record = {
             "portal": portal,

@@ -268,6 +268,16 @@ def _m012_sources_of_captures(db: sqlite_utils.Database) -> None:
     db.table("captures").create_index(["portal", "source"])
 
 
+def _m013_inferred_declarations(db: sqlite_utils.Database) -> None:
+    # ``crawl URL`` on a site nobody declared: the declaration it inferred (Portal.to_json), the
+    # template fingerprint of the start page it was learned from (a redesign means learning the
+    # site again) and when.
+    sources = db.table("sources")
+    sources.add_column("declaration", str)
+    sources.add_column("template", str)
+    sources.add_column("inferred_at", str)
+
+
 MIGRATIONS: list[Migration] = [
     _m001_initial,
     _m002_byline_unit_and_tags,
@@ -281,6 +291,7 @@ MIGRATIONS: list[Migration] = [
     _m010_fill_text_hash,
     _m011_walk_resumes,
     _m012_sources_of_captures,
+    _m013_inferred_declarations,
 ]
 
 

@@ -10,10 +10,11 @@ declarations without importing Scrapy or touching the database.
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from urllib.parse import urlsplit
 
 from crawler.clock import VIETNAM
@@ -37,6 +38,11 @@ class Selectors:
     section: str | None = None
     tags: str | None = None
     drop: tuple[str, ...] = ()
+
+
+def _selectors(fields: dict[str, object]) -> Selectors:
+    drop = fields.get("drop") or ()
+    return Selectors(**{**fields, "drop": tuple(drop)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -87,9 +93,9 @@ class Portal:
     level: str  # province | city | town | district | commune | department
     kind: str  # government | party | newspaper | council
     origin: str
-    start_paths: tuple[str, ...]
-    article_pattern: str
-    listing_pattern: str
+    start_paths: tuple[str, ...] = ("/",)
+    article_pattern: str = ""  # empty: the platform profile's
+    listing_pattern: str = ""
     deny_patterns: tuple[str, ...] = ()
     article_id_pattern: str | None = None
     selectors: Selectors = field(default_factory=Selectors)
@@ -107,9 +113,19 @@ class Portal:
     # Origins the portal had before its current one (a move to a new domain): web archives hold
     # its earlier pages there, and ``recover`` asks for them too. Paths keep their shapes.
     former_origins: tuple[str, ...] = ()
+    # The CMS family (crawler/platforms): its profile fills the URL rules and selectors this
+    # declaration leaves out, and adds the family's trap patterns to ``deny_patterns``.
+    platform: str | None = None
     notes: str = ""
 
     def __post_init__(self) -> None:
+        if self.platform:
+            self._apply_platform()
+        if not self.article_pattern or not self.listing_pattern:
+            raise ValueError(
+                f"portal {self.id}: article_pattern and listing_pattern are needed (or a "
+                "platform whose profile has them)"
+            )
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", self.id):
             raise ValueError(f"portal id {self.id!r} must be lowercase ASCII, digits and dashes")
         parts = urlsplit(self.origin)
@@ -129,6 +145,33 @@ class Portal:
                 raise ValueError(f"portal {self.id}: bad pattern {pattern!r}: {error}") from None
         if self.article_id_pattern and "(?P<id>" not in self.article_id_pattern:
             raise ValueError(f"portal {self.id}: article_id_pattern needs a (?P<id>...) group")
+
+    def _apply_platform(self) -> None:
+        """Fill what the declaration leaves out from its platform's profile (the dataclass is
+        frozen: this is its construction, not a change)."""
+        from crawler.platforms import COMMON_DENY, get_platform
+
+        profile = get_platform(str(self.platform))
+        fill = partial(object.__setattr__, self)
+        if not self.article_pattern and profile.article_pattern:
+            fill("article_pattern", profile.article_pattern)
+        if not self.listing_pattern and profile.listing_pattern:
+            fill("listing_pattern", profile.listing_pattern)
+        if not self.article_id_pattern and profile.article_id_pattern:
+            fill("article_id_pattern", profile.article_id_pattern)
+        extra = [p for p in (*COMMON_DENY, *profile.deny_patterns) if p not in self.deny_patterns]
+        fill("deny_patterns", (*self.deny_patterns, *extra))
+        chosen = self.selectors
+        defaults = {
+            "title": ", ".join(profile.title) or None,
+            "published": ", ".join(profile.published) or None,
+            "lead": ", ".join(profile.lead) or None,
+            "body": profile.body[0] if profile.body else None,
+            "author": ", ".join(profile.author) or None,
+        }
+        missing = {k: v for k, v in defaults.items() if v and getattr(chosen, k) is None}
+        drop = chosen.drop or profile.drop
+        fill("selectors", replace(chosen, **missing, drop=drop))
 
     @property
     def host(self) -> str:
@@ -171,6 +214,22 @@ class Portal:
                 if day < layout.until:
                     return layout.name, layout.selectors
         return self.layout, self.selectors
+
+    def to_json(self) -> str:
+        """The declaration as JSON (the archive keeps the declarations ``crawl URL`` inferred)."""
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Portal:
+        fields = json.loads(text)
+        fields["selectors"] = _selectors(fields.get("selectors") or {})
+        fields["earlier_layouts"] = tuple(
+            Layout(layout["name"], layout["until"], _selectors(layout["selectors"]))
+            for layout in fields.get("earlier_layouts") or ()
+        )
+        fields["revisit"] = Revisit(**(fields.get("revisit") or {}))
+        tuples = {k: tuple(v) for k, v in fields.items() if isinstance(v, list)}
+        return cls(**{**fields, **tuples})
 
     def article_key(self, url: str) -> str | None:
         """The portal's own article id in ``url``, if the portal declares one.

@@ -1,0 +1,379 @@
+"""Inferring a portal's declaration from its site: the URL rules, traps and selectors a person
+would otherwise write (crawler/portals/*.py), learned from at most 40 probed pages.
+
+The steps, each leaving a line of evidence for the file's comments:
+
+1. robots.txt (its sitemaps) and the start page; the platform from its fingerprints
+   (crawler/platforms), whose trap patterns are denied from then on.
+2. The start page's links grouped by URL shape (crawler/inference/shapes.py). Groups whose URLs
+   carry an id or a long slug are article candidates: two pages of each are fetched, and a group
+   is articles when its pages hold prose (or say ``og:type=article``).
+3. The other groups (sections, their pagination) are listing candidates: one page of each is
+   fetched, and a group is listings when its page links to three articles or more. Article links
+   found on listing pages join the article groups (one more round).
+4. Up to six articles are compared with one another for the selectors
+   (crawler/inference/template.py).
+
+Everything is visited in a fixed order (groups by size, then by path), so the same site gives
+the same declaration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import lxml.html
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from crawler.inference.probe import DEFAULT_BUDGET, Page, Probe, ProbeError
+from crawler.inference.shapes import Group, escape, group_by_shape, id_regex, shape_of
+from crawler.inference.template import Learned, _chunks, learn_selectors
+from crawler.platforms import COMMON_DENY, Platform, all_platforms, detect
+from crawler.portals import Portal, Selectors
+from crawler.urls import PAGE_PARAMS, path_and_query
+
+ARTICLE_PROSE = 400  # characters of running text (pieces of 60 or more) that make an article
+LISTING_LINKS = 3  # article links that make a listing
+MAX_ARTICLE_GROUPS = 6
+MAX_LISTING_GROUPS = 10
+SELECTOR_SAMPLES = 6
+
+
+@dataclass
+class Inference:
+    """What the probe learned: the declaration, the evidence for it, what it cost."""
+
+    portal: Portal
+    platform: str
+    evidence: list[str]
+    requests: int
+    articles: list[Page]
+    fingerprint: str
+    article_groups: list[str] = field(default_factory=list)
+    listing_groups: list[str] = field(default_factory=list)
+    pages: dict[str, Page] = field(default_factory=dict)  # every page the probe read
+
+
+@dataclass
+class PortalFacts:
+    """What a person (or the registry) says of the portal; the rest is inferred."""
+
+    id: str | None = None
+    name: str | None = None
+    province: str = ""
+    province_after_2025: str | None = None
+    level: str = "unknown"
+    kind: str = "government"
+
+
+def portal_id_for(host: str) -> str:
+    """``honglinh.hatinh.gov.vn`` -> ``honglinh-hatinh``: the host without www and the
+    country's public suffixes."""
+    host = host.split(":")[0].lower().removeprefix("www.")
+    host = re.sub(r"\.(gov|org|com|net|edu|dcs|info)?\.?vn$|\.(com|org|net|info)$", "", host)
+    return re.sub(r"[^a-z0-9]+", "-", host).strip("-") or "portal"
+
+
+def infer_portal(
+    url: str,
+    facts: PortalFacts | None = None,
+    *,
+    fetch_base: str | None = None,
+    budget: int = DEFAULT_BUDGET,
+    delay: float = 1.0,
+) -> Inference:
+    """The declaration of the site at ``url`` (its home page or any start page), learned from
+    at most ``budget`` requests. Raises ProbeError when the site cannot be read."""
+    facts = facts or PortalFacts()
+    parts = urlsplit(url if "//" in url else f"https://{url}")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ProbeError(f"{url!r} is not a web address (http:// or https://)")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    start = path_and_query(url if "//" in url else f"https://{url}") if parts.path not in ("", "/") else "/"
+    probe = Probe(origin, fetch_base, budget, delay)
+    return _Inferrer(probe, origin, start, facts).run()
+
+
+class _Inferrer:
+    def __init__(self, probe: Probe, origin: str, start: str, facts: PortalFacts) -> None:
+        self.probe, self.origin, self.start, self.facts = probe, origin, start, facts
+        self.evidence: list[str] = []
+        self.pages: dict[str, Page] = {}
+        self.articles: dict[str, Group] = {}  # regex -> group
+        self.listings: dict[str, Group] = {}
+        self.not_articles: set[str] = set()
+        self.not_listings: set[str] = set()
+        self.deny: list[str] = list(COMMON_DENY)
+        self.page_params = {"page", "trang", "p", "pg", "pageindex", "paged"}
+
+    def run(self) -> Inference:
+        sitemaps = self.probe.robots()
+        home = self._fetch(self.start)
+        if home is None:
+            why = f"it redirects to {self.probe.moved_to}" if self.probe.moved_to else "; ".join(self.probe.log[-2:])
+            raise ProbeError(f"cannot read {self.origin}{self.start}: {why or 'no answer'}")
+        self.start = home.path
+        platform = self._platform(home)
+        links = self._usable(home.links)
+        self._find_articles(links)
+        self._find_listings(links)
+        for page in list(self.pages.values()):  # articles first seen on listing pages
+            if page.path in self._listing_paths:
+                self._find_articles(self._usable(page.links))
+        self._find_listings([l for p in self.pages.values() for l in self._usable(p.links)])
+        samples = self._article_samples()
+        learned = learn_selectors([p.doc for p in samples if p.doc is not None], _preferred(platform))
+        self.evidence += learned.evidence
+        portal = self._portal(platform, learned, home, sitemaps)
+        return Inference(
+            portal=portal,
+            platform=platform.name if platform else "unknown",
+            evidence=self.evidence,
+            requests=self.probe.requests,
+            articles=samples,
+            fingerprint=template_fingerprint(home.html),
+            article_groups=list(self.articles),
+            listing_groups=list(self.listings),
+            pages=self.pages,
+        )
+
+    # probing ---------------------------------------------------------------------------------
+
+    def _fetch(self, path: str) -> Page | None:
+        if path in self.pages:
+            return self.pages[path]
+        page = self.probe.fetch(path)
+        if page is not None:
+            self.pages[path] = page
+        return page
+
+    def _platform(self, home: Page) -> Platform | None:
+        name, found = detect(home.html, home.links)
+        if name == "unknown":
+            self.evidence.append("platform: unknown (no fingerprint of crawler/platforms found)")
+            return None
+        platform = all_platforms()[name]
+        self.evidence.append(f"platform: {platform.label}, from {'; '.join(found)}")
+        self.deny += [p for p in platform.deny_patterns if p not in self.deny]
+        self.page_params |= {p.lower() for p in platform.page_params}
+        return platform
+
+    def _usable(self, links: list[str]) -> list[str]:
+        return [l for l in links if not any(re.search(p, l) for p in self.deny) and self.probe.allowed(l)]
+
+    def _is_page_param(self, name: str) -> bool:
+        return name.lower() in self.page_params or bool(PAGE_PARAMS.match(name)) or name.endswith("_cur")
+
+    # articles --------------------------------------------------------------------------------
+
+    def _article_like(self, group: Group) -> bool:
+        shape = shape_of(group.paths[0])
+        if any(t.has_id or t.kind == "slug" for t in shape.path):
+            return True
+        return any(kind == "number" and not self._is_page_param(name) for name, kind in shape.query)
+
+    def _find_articles(self, links: list[str]) -> None:
+        known = self._article_matcher()
+        fresh = [l for l in links if not (known and known.search(l)) and l not in self.pages]
+        candidates = [g for g in group_by_shape(fresh) if self._article_like(g)]
+        for group in candidates[:MAX_ARTICLE_GROUPS]:
+            regex = group.regex()
+            if regex in self.not_articles or regex in self.articles:
+                continue
+            verdicts = []
+            for path in group.sample[:2]:
+                page = self._fetch(path)
+                if page is not None:
+                    verdicts.append(_is_article(page))
+            if verdicts and all(verdicts):
+                self.articles[regex] = group
+                self.evidence.append(
+                    f"articles {regex}: {len(group.paths)} links; {len(verdicts)} fetched, each holds an article"
+                )
+            else:
+                self.not_articles.add(regex)
+
+    def _article_matcher(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(self.articles)) if self.articles else None
+
+    # listings --------------------------------------------------------------------------------
+
+    @property
+    def _listing_paths(self) -> set[str]:
+        matcher = self._listing_matcher()
+        return {p for p in self.pages if p == self.start or (matcher and matcher.search(p))}
+
+    def _listing_matcher(self) -> re.Pattern[str] | None:
+        return re.compile("|".join(self.listings)) if self.listings else None
+
+    def _find_listings(self, links: list[str]) -> None:
+        articles = self._article_matcher()
+        if articles is None:
+            return
+        listed = self._listing_matcher()
+        fresh = [
+            l for l in dict.fromkeys(links)
+            if not articles.search(l) and not (listed and listed.search(l)) and l != self.start
+        ]
+        groups = [g for g in group_by_shape(fresh) if g.regex() not in self.not_listings]
+        for group in groups[:MAX_LISTING_GROUPS]:
+            if self.probe.left <= SELECTOR_SAMPLES:
+                break
+            regex = group.regex()
+            # Pages fetched already first, then the likeliest news sections: a group of section
+            # pages also holds "contact" and "about" pages.
+            ordered = sorted(group.paths, key=lambda p: (p not in self.pages, not _NEWSY.search(p), p))
+            for path in ordered[:3]:
+                page = self._fetch(path)
+                count = sum(1 for l in page.links if articles.search(l)) if page else 0
+                if count >= LISTING_LINKS:
+                    self.listings[regex] = group
+                    self.evidence.append(
+                        f"listings {regex}: {len(group.paths)} links; {path} lists {count} articles"
+                    )
+                    break
+            else:
+                self.not_listings.add(regex)
+
+    def _article_samples(self) -> list[Page]:
+        matcher = self._article_matcher()
+        if matcher is None:
+            return []
+        main = re.compile(next(iter(self.articles)))  # the biggest group: one kind of article
+        fetched = sorted(p for p, page in self.pages.items() if main.search(p) and _is_article(page))
+        seen = sorted({l for p in self.pages.values() for l in p.links if main.search(l)} - set(self.pages))
+        step = max(1, len(seen) // SELECTOR_SAMPLES)
+        for path in seen[::step]:
+            if len(fetched) >= SELECTOR_SAMPLES or self.probe.left <= 0:
+                break
+            page = self._fetch(path)
+            if page is not None and _is_article(page):
+                fetched.append(path)
+        return [self.pages[p] for p in fetched[:SELECTOR_SAMPLES]]
+
+    # the declaration -------------------------------------------------------------------------
+
+    def _portal(self, platform: Platform | None, learned: Learned, home: Page, sitemaps: list[str]) -> Portal:
+        host = urlsplit(self.origin).netloc
+        facts = self.facts
+        if not self.articles:
+            raise ProbeError(
+                f"no article pages found on {self.origin} in {self.probe.requests} requests "
+                f"(the start page has {len(home.links)} on-site links); declare it by hand"
+            )
+        groups = list(self.articles.values())
+        article_pattern = _either(self.articles)
+        listing_pattern = _either({f"^{escape(self.start)}$": None, **self.listings})
+        id_pattern = id_regex(groups[0].paths) if len(groups) == 1 else None
+        feeds = _feeds(home)
+        return Portal(
+            id=facts.id or portal_id_for(host),
+            name=facts.name or _site_name(home) or host,
+            province=facts.province,
+            province_after_2025=facts.province_after_2025,
+            level=facts.level,
+            kind=facts.kind,
+            origin=self.origin,
+            start_paths=(self.start,),
+            article_pattern=article_pattern,
+            article_id_pattern=id_pattern,
+            listing_pattern=listing_pattern,
+            deny_patterns=tuple(self.deny),
+            selectors=Selectors(
+                title=learned.title,
+                lead=learned.lead,
+                body=learned.body,
+                published=learned.published,
+                author=learned.author,
+                drop=learned.drop,
+            ),
+            sitemaps=tuple(sitemaps),
+            feeds=feeds,
+            notes="inferred by portal-archive add",
+        )
+
+
+_NEWSY = re.compile(r"(?i)tin|news|su-kien|chuyen-muc|category|thoi-su|hoat-dong|bai-viet|posts")
+
+
+def _either(regexes: dict[str, object]) -> str:
+    ordered = list(regexes)
+    return ordered[0] if len(ordered) == 1 else "(" + "|".join(ordered) + ")"
+
+
+def _is_article(page: Page) -> bool:
+    if page.doc is None:
+        return False
+    for meta in page.doc.iter("meta"):
+        if meta.get("property") == "og:type" and meta.get("content") == "article":
+            return True
+    prose = listed = 0
+    for holder, text in _chunks(page.doc):
+        if len(text) >= 60:
+            prose += len(text)
+            parent = holder.getparent()
+            if _titled_link(holder) or (parent is not None and _titled_link(parent)):
+                listed += len(text)
+    # A listing's summaries are prose too, but each sits beside its article's link.
+    return prose - listed >= ARTICLE_PROSE
+
+
+def _titled_link(element: lxml.html.HtmlElement) -> bool:
+    return any(len(" ".join(a.text_content().split())) >= 25 for a in element.iter("a"))
+
+
+def _preferred(platform: Platform | None) -> dict[str, tuple[str, ...]]:
+    if platform is None:
+        return {}
+    return {
+        "title": platform.title,
+        "published": platform.published,
+        "lead": platform.lead,
+        "body": platform.body,
+        "author": platform.author,
+    }
+
+
+def _feeds(home: Page) -> tuple[str, ...]:
+    if home.doc is None:
+        return ()
+    found = []
+    for link in home.doc.iter("link"):
+        if "alternate" in (link.get("rel") or "") and "xml" in (link.get("type") or ""):
+            href = link.get("href") or ""
+            path = path_and_query(href) if "//" in href else href
+            if path.startswith("/"):
+                found.append(path)
+    return tuple(dict.fromkeys(found))
+
+
+def _site_name(home: Page) -> str | None:
+    if home.doc is None:
+        return None
+    for meta in home.doc.iter("meta"):
+        if meta.get("property") == "og:site_name" and meta.get("content"):
+            return str(meta.get("content")).strip()
+    title = home.doc.find(".//title")
+    text = " ".join(title.text_content().split()) if title is not None else ""
+    return text[:120] or None
+
+
+def template_fingerprint(html: str) -> str:
+    """The class names a page's template uses, sorted: two fingerprints far apart mean the site
+    was redesigned (``crawl URL`` then learns it again)."""
+    classes = set(re.findall(r'class="([^"]+)"', html))
+    names = sorted({c for value in classes for c in value.split() if not re.search(r"\d{3,}", c)})
+    return " ".join(names)
+
+
+def fingerprint_similarity(a: str, b: str) -> float:
+    first, second = set(a.split()), set(b.split())
+    if not first and not second:
+        return 1.0
+    return len(first & second) / len(first | second)
+
+
+def fingerprint_digest(fingerprint: str) -> str:
+    return hashlib.sha1(fingerprint.encode()).hexdigest()[:12]

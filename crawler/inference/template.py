@@ -1,0 +1,347 @@
+"""Selectors learned by comparing a site's articles with one another.
+
+What repeats from page to page is the site's template (menus, toolbars, footers, the sidebar's
+boxes); the block that changes from article to article and carries most of the text is the
+body. The title is the element whose text is the page's own title (``og:title``, ``<title>``);
+the date the short element near it holding a date; the lead a short block between title and
+body, or one the site marks (``sapo``, ``tomtat``...). Each field's selector is the simplest one
+(an id, a class, a parent's class) that finds the same element on every sampled article, so
+what the file says was checked on every page the probe fetched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml.cssselect import CSSSelector
+
+_SKIP = frozenset(["script", "style", "noscript", "head", "title", "meta", "link", "iframe"])
+_DATE = re.compile(
+    r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}",
+    re.IGNORECASE,
+)
+_LEAD_HINT = re.compile(r"sapo|lead|summary|tomtat|tom-tat|description|mota|chapo|intro|trichyeu")
+_AUTHOR_HINT = re.compile(r"author|tacgia|tac-gia|byline|writer|nguoiviet|butdanh")
+_GENERATED = re.compile(r"\d{3,}|[0-9a-f]{8}-[0-9a-f]{4}|^ctl\d+$|^_")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class Learned:
+    """Selectors for a site's fields, with a line of evidence for each."""
+
+    title: str | None = None
+    published: str | None = None
+    lead: str | None = None
+    body: str | None = None
+    author: str | None = None
+    drop: tuple[str, ...] = ()
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Sample:
+    doc: lxml.html.HtmlElement
+    varying: dict[lxml.html.HtmlElement, int]  # element -> characters of its changing text
+    total: int  # changing text of the whole page
+
+
+def learn_selectors(docs: list[lxml.html.HtmlElement], preferred: dict[str, tuple[str, ...]]) -> Learned:
+    """Selectors for ``docs`` (articles of one site, three or more). ``preferred``: the
+    platform's usual selectors per field, tried first."""
+    learned = Learned()
+    if len(docs) < 3:
+        learned.evidence.append(f"only {len(docs)} articles sampled: no selectors learned")
+        return learned
+    samples = _compare(docs)
+    bodies = [_body_element(s) for s in samples]
+    if any(b is None for b in bodies):
+        learned.evidence.append("no text block that changes on every article: generic extraction")
+        return learned
+    found = _choose(
+        [b for b in bodies if b is not None], samples, _is_body, preferred.get("body", ())
+    )
+    if found:
+        learned.body = found
+        learned.evidence.append(
+            f"body {found!r}: holds the text that changes on all {len(docs)} sampled articles"
+        )
+        learned.drop = _template_inside(samples, found)
+        if learned.drop:
+            learned.evidence.append(
+                f"drop {', '.join(learned.drop)}: the same on every article, inside the body"
+            )
+    titles = [_title_element(s.doc) for s in samples]
+    if all(t is not None for t in titles):
+        learned.title = _choose(
+            [t for t in titles if t is not None],
+            samples,
+            lambda s, selector: _first(s.doc, selector) is _title_element(s.doc),
+            preferred.get("title", ()),
+        )
+        if learned.title:
+            learned.evidence.append(f"title {learned.title!r}: the page's own title (og:title/<title>)")
+    learned.published = _field(samples, learned, "published", _date_element, preferred)
+    learned.lead = _field(samples, learned, "lead", _lead_element, preferred)
+    learned.author = _field(samples, learned, "author", _author_element, preferred)
+    return learned
+
+
+def _field(samples: list[_Sample], learned: Learned, name: str, finder, preferred) -> str | None:  # type: ignore[no-untyped-def]
+    body = [_first(s.doc, learned.body) for s in samples] if learned.body else [None] * len(samples)
+    elements = [finder(s, b) for s, b in zip(samples, body, strict=True)]
+    present = [e for e in elements if e is not None]
+    if len(present) < max(2, len(samples) // 2 + 1):
+        return None
+    chosen = _choose(
+        present,
+        samples,
+        lambda s, selector: _first(s.doc, selector)
+        is finder(s, _first(s.doc, learned.body) if learned.body else None),
+        preferred.get(name, ()),
+        need=len(present),
+    )
+    if chosen:
+        learned.evidence.append(f"{name} {chosen!r}: found on {len(present)} of {len(samples)} articles")
+    return chosen
+
+
+# comparing pages -----------------------------------------------------------------------------
+
+
+def _chunks(doc: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
+    """Every piece of text of the page not inside a link, with the element holding it."""
+    found = []
+    for element in doc.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        in_link = element.tag == "a" or any(a.tag == "a" for a in element.iterancestors())
+        if element.text and not in_link and element.tag not in _SKIP:
+            text = _SPACE.sub(" ", element.text).strip()
+            if text:
+                found.append((element, text))
+        parent = element.getparent()
+        if element.tail and parent is not None and parent.tag not in _SKIP:
+            parent_in_link = parent.tag == "a" or any(a.tag == "a" for a in parent.iterancestors())
+            text = _SPACE.sub(" ", element.tail).strip()
+            if text and not parent_in_link:
+                found.append((parent, text))
+    return found
+
+
+def _compare(docs: list[lxml.html.HtmlElement]) -> list[_Sample]:
+    chunked = [_chunks(doc) for doc in docs]
+    seen = Counter(text for chunks in chunked for text in {t for _, t in chunks})
+    samples = []
+    for doc, chunks in zip(docs, chunked, strict=True):
+        varying: dict[lxml.html.HtmlElement, int] = {}
+        total = 0
+        for element, text in chunks:
+            if seen[text] > 1 and len(text) < 200:
+                continue  # the template's (or two articles' common words)
+            total += len(text)
+            for holder in (element, *element.iterancestors()):
+                varying[holder] = varying.get(holder, 0) + len(text)
+        samples.append(_Sample(doc, varying, total))
+    return samples
+
+
+def _body_element(sample: _Sample) -> lxml.html.HtmlElement | None:
+    """The deepest element holding 70 % of the page's changing text."""
+    if sample.total < 200:
+        return None
+    best, depth = None, -1
+    for element, chars in sample.varying.items():
+        if chars >= 0.7 * sample.total and element.tag not in ("html", "body"):
+            level = sum(1 for _ in element.iterancestors())
+            if level > depth:
+                best, depth = element, level
+    return best
+
+
+def _is_body(sample: _Sample, selector: str) -> bool:
+    """Whether what ``selector`` matches (every element with text, as extraction takes them)
+    holds the page's changing text, and not much more."""
+    target = _body_element(sample)
+    if target is None:
+        return False
+    matched = [e for e in _css(selector)(sample.doc) if _text(e)]
+    outer = [e for e in matched if not any(a in matched for a in e.iterancestors())]
+    chars = sum(sample.varying.get(e, 0) for e in outer)
+    wanted = sample.varying[target]
+    return 0.9 * wanted <= chars <= 1.2 * wanted
+
+
+# fields --------------------------------------------------------------------------------------
+
+
+def _text(element: lxml.html.HtmlElement) -> str:
+    return _SPACE.sub(" ", element.text_content()).strip()
+
+
+def _page_title(doc: lxml.html.HtmlElement) -> str:
+    for meta in doc.iter("meta"):
+        if meta.get("property") == "og:title" and meta.get("content"):
+            return _SPACE.sub(" ", meta.get("content")).strip()
+    title = doc.find(".//title")
+    return _SPACE.sub(" ", title.text_content()).strip() if title is not None else ""
+
+
+def _title_element(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The element in the page's body whose text is the page's title (or starts it)."""
+    wanted = _page_title(doc).casefold()
+    if len(wanted) < 10:
+        return None
+    best = None
+    body = doc.find(".//body")
+    for element in (body if body is not None else doc).iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
+            continue
+        text = _text(element).casefold()
+        if len(text) >= 10 and (text == wanted or (wanted.startswith(text) and len(text) > 0.5 * len(wanted))):
+            if best is None or best in element.iterancestors():
+                best = element
+    return best
+
+
+def _date_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """The smallest short element outside the body that holds a date and changes."""
+    for element in sample.doc.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        if body is not None and (element is body or body in element.iterancestors()):
+            continue
+        text = _text(element)
+        if len(text) <= 120 and _DATE.search(text) and sample.varying.get(element, 0) > 0:
+            inner = [c for c in element if isinstance(c.tag, str) and _DATE.search(_text(c))]
+            if not inner:
+                return element
+    return None
+
+
+def _lead_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    """A block the site marks as its lead, or the short changing block between title and body."""
+    title = _title_element(sample.doc)
+    after_title = title is None
+    for element in sample.doc.iter():
+        if element is title:
+            after_title = True
+            continue
+        if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
+            continue
+        marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        text = _text(element)
+        if not 40 <= len(text) <= 800 or sample.varying.get(element, 0) < 0.8 * len(text):
+            continue
+        if _LEAD_HINT.search(marks):
+            return element
+        if body is not None and element is body:
+            return None
+        inside = body is not None and body in element.iterancestors()
+        if after_title and not inside and title is not None and title not in element.iterancestors():
+            if not any(_text(c) == text for c in element if isinstance(c.tag, str)) and element.tag in ("p", "div", "h2", "h3", "span", "strong", "b"):
+                return element
+    return None
+
+
+def _author_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+    for element in sample.doc.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
+        if _AUTHOR_HINT.search(marks) and 2 <= len(_text(element)) <= 80:
+            return element
+    return None
+
+
+def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, ...]:
+    """Blocks inside the body that are the same on every article (toolbars, counters)."""
+    counted: Counter[str] = Counter()
+    for sample in samples:
+        body = _first(sample.doc, body_selector)
+        if body is None:
+            continue
+        found = set()
+        for element in body.iterdescendants():
+            if not isinstance(element.tag, str) or element.tag in _SKIP:
+                continue
+            text = _text(element)
+            if text and sample.varying.get(element, 0) == 0 and len(text) < 300:
+                parent = element.getparent()
+                if parent is not None and parent is not body and sample.varying.get(parent, 0) == 0:
+                    continue
+                for selector in _candidates(element)[:2]:
+                    found.add(selector)
+        counted.update(found)
+    return tuple(sorted(s for s, n in counted.items() if n == len(samples)))[:5]
+
+
+# selectors -----------------------------------------------------------------------------------
+
+
+def _first(doc: lxml.html.HtmlElement, selector: str | None) -> lxml.html.HtmlElement | None:
+    if not selector:
+        return None
+    found = _css(selector)(doc)
+    with_text = [e for e in found if _text(e)]
+    return (with_text or found or [None])[0]
+
+
+_COMPILED: dict[str, CSSSelector] = {}
+
+
+def _css(selector: str) -> CSSSelector:
+    if selector not in _COMPILED:
+        _COMPILED[selector] = CSSSelector(selector, translator="html")
+    return _COMPILED[selector]
+
+
+def _candidates(element: lxml.html.HtmlElement) -> list[str]:
+    """Selectors for ``element``, simplest first."""
+    tag = element.tag
+    found = []
+    ident = element.get("id") or ""
+    if ident:
+        suffix = ident.rsplit("_", 1)[-1]
+        if "_" in ident and len(suffix) >= 4 and not _GENERATED.search(suffix):
+            found.append(f"[id$={suffix}]")
+        elif not _GENERATED.search(ident) and re.fullmatch(r"[A-Za-z][\w-]*", ident):
+            found.append(f"#{ident}")
+    classes = sorted(c for c in (element.get("class") or "").split() if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c))
+    found += [f"{tag}.{c}" for c in classes]
+    if len(classes) > 1:
+        found.append(f"{tag}." + ".".join(classes))
+    parent = element.getparent()
+    if parent is not None:
+        for outer in _candidates_plain(parent):
+            found.append(f"{outer} > {tag}")
+    return found
+
+
+def _candidates_plain(element: lxml.html.HtmlElement) -> list[str]:
+    ident = element.get("id") or ""
+    found = [f"#{ident}"] if ident and re.fullmatch(r"[A-Za-z][\w-]*", ident) and not _GENERATED.search(ident) else []
+    classes = sorted(c for c in (element.get("class") or "").split() if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c))
+    return found + [f"{element.tag}.{c}" for c in classes]
+
+
+def _choose(elements, samples, holds, preferred, need: int | None = None) -> str | None:  # type: ignore[no-untyped-def]
+    """The first selector (the platform's usual ones, then the simplest learned ones) whose
+    first match ``holds`` on ``need`` samples (all by default)."""
+    need = len(samples) if need is None else need
+    learned: list[str] = []
+    for element in elements:
+        for selector in _candidates(element):
+            if selector not in learned:
+                learned.append(selector)
+    for selector in [*preferred, *learned]:
+        try:
+            _css(selector)
+        except Exception:  # noqa: BLE001 - a selector lxml cannot compile is not a candidate
+            continue
+        if sum(1 for s in samples if holds(s, selector)) >= need:
+            return selector
+    return None
