@@ -107,6 +107,7 @@ class _Inferrer:
         self.not_listings: set[str] = set()
         self.deny: list[str] = list(COMMON_DENY)
         self.page_params = {"page", "trang", "p", "pg", "pageindex", "paged"}
+        self.platform: Platform | None = None
 
     def run(self) -> Inference:
         sitemaps = self.probe.robots()
@@ -115,7 +116,7 @@ class _Inferrer:
             why = f"it redirects to {self.probe.moved_to}" if self.probe.moved_to else "; ".join(self.probe.log[-2:])
             raise ProbeError(f"cannot read {self.origin}{self.start}: {why or 'no answer'}")
         self.start = home.path
-        platform = self._platform(home)
+        platform = self.platform = self._platform(home)
         links = self._usable(home.links)
         self._find_articles(links)
         self._find_listings(links)
@@ -172,21 +173,35 @@ class _Inferrer:
         shape = shape_of(group.paths[0])
         if any(t.has_id or t.kind == "slug" for t in shape.path):
             return True
-        return any(kind == "number" and not self._is_page_param(name) for name, kind in shape.query)
+        return any(
+            kind == "number" and not self._is_page_param(name) and not name.startswith("p_p_")
+            for name, kind in shape.query
+        )
 
     def _find_articles(self, links: list[str]) -> None:
         known = self._article_matcher()
         fresh = [l for l in links if not (known and known.search(l)) and l not in self.pages]
         candidates = [g for g in group_by_shape(fresh) if self._article_like(g)]
+        # The platform's article shape first, then ids in the path (a query's numbers are more
+        # often a portlet's state than an article's id), then the biggest groups.
+        candidates.sort(key=lambda g: (not self._platform_article(g), not _id_in_path(g)))
         for group in candidates[:MAX_ARTICLE_GROUPS]:
             regex = group.regex()
             if regex in self.not_articles or regex in self.articles:
                 continue
+            if self.articles and not _id_in_path(group) and any(
+                _id_in_path(g) for g in self.articles.values()
+            ):
+                continue  # a site has one article scheme: ids in the path, not in a query
             verdicts = []
-            for path in group.sample[:2]:
+            # Two pages that answer, of at most four tried: a mirror or a dying site has holes.
+            members = [*group.sample, *(p for p in group.paths if p not in group.sample)]
+            for path in members[:4]:
                 page = self._fetch(path)
                 if page is not None:
                     verdicts.append(_is_article(page))
+                if len(verdicts) == 2:
+                    break
             if verdicts and all(verdicts):
                 self.articles[regex] = group
                 self.evidence.append(
@@ -194,6 +209,10 @@ class _Inferrer:
                 )
             else:
                 self.not_articles.add(regex)
+
+    def _platform_article(self, group: Group) -> bool:
+        pattern = self.platform.article_pattern if self.platform else None
+        return bool(pattern and re.search(pattern, group.paths[0]))
 
     def _article_matcher(self) -> re.Pattern[str] | None:
         return re.compile("|".join(self.articles)) if self.articles else None
@@ -225,7 +244,7 @@ class _Inferrer:
             # Pages fetched already first, then the likeliest news sections: a group of section
             # pages also holds "contact" and "about" pages.
             ordered = sorted(group.paths, key=lambda p: (p not in self.pages, not _NEWSY.search(p), p))
-            for path in ordered[:3]:
+            for path in ordered[:2]:
                 page = self._fetch(path)
                 count = sum(1 for l in page.links if articles.search(l)) if page else 0
                 if count >= LISTING_LINKS:
@@ -293,6 +312,10 @@ class _Inferrer:
             feeds=feeds,
             notes="inferred by portal-archive add",
         )
+
+
+def _id_in_path(group: Group) -> bool:
+    return any(token.has_id for token in shape_of(group.paths[0]).path)
 
 
 _NEWSY = re.compile(r"(?i)tin|news|su-kien|chuyen-muc|category|thoi-su|hoat-dong|bai-viet|posts")

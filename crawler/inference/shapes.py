@@ -58,12 +58,12 @@ def segment_token(segment: str) -> Token:
     if _HEX_ID.match(stem):
         return Token("hex", r"[0-9a-f]{24,32}" + ext, has_id=True)
     if _SLUG.match(stem):
+        if _ID_AT_START.match(stem):
+            return Token("id-slug", rf"\d{{3,}}-{SLUG}" + ext, has_id=True)
         at_end = _ID_AT_END.match(stem)
         if at_end:
             prefix = escape(at_end.group("prefix"))
             return Token("slug-id", rf"{SLUG}-{prefix}\d{{3,}}" + ext, has_id=True)
-        if _ID_AT_START.match(stem):
-            return Token("id-slug", rf"\d{{3,}}-{SLUG}" + ext, has_id=True)
         return Token("slug", SLUG + ext)
     return Token("literal", escape(segment))
 
