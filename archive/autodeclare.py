@@ -53,7 +53,7 @@ def declare(
 
 def preview(inference: Inference, count: int = 5) -> list[dict[str, Any]]:
     """The first ``count`` sampled articles, extracted with the inferred declaration."""
-    shown = []
+    shown: list[dict[str, Any]] = []
     for page in inference.articles[:count]:
         url = inference.portal.origin + page.path
         try:
@@ -96,7 +96,10 @@ def portal_for_crawl(
         probe = Probe(origin, fetch_base, budget=2, delay=0)
         probe.robots()
         home = probe.fetch(portal.start_paths[0])
-        if home is None or fingerprint_similarity(template_fingerprint(home.html), kept[1]) >= SAME_TEMPLATE:
+        if (
+            home is None
+            or fingerprint_similarity(template_fingerprint(home.html), kept[1]) >= SAME_TEMPLATE
+        ):
             return portal, "kept"
     found = declare(url, fetch_base=fetch_base, delay=delay).inference
     store.save_inferred(found.portal, found.fingerprint)

@@ -101,7 +101,9 @@ def hanoi(folder: Path) -> dict[str, Any]:
         if record is None:
             continue
         rows += 1
-        expected = "\n".join(([record["sapo"]] if record.get("sapo") else []) + record["body_paragraphs"])
+        expected = "\n".join(
+            ([record["sapo"]] if record.get("sapo") else []) + record["body_paragraphs"]
+        )
         got = "\n".join(part for part in (row["lead"], row["text"]) if part)
         if expected.strip():
             pairs.append((expected, got))
@@ -119,7 +121,9 @@ def hanoi(folder: Path) -> dict[str, Any]:
         "site_articles": len(reachable),
         "stored_inferred": len(auto),
         "share_of_site": round(len(keys & reachable) / len(reachable), 4),
-        "not_article_rows": len([r for r in auto if not hand.is_article(r["url"]) or hand.is_denied(r["url"])]),
+        "not_article_rows": len(
+            [r for r in auto if not hand.is_article(r["url"]) or hand.is_denied(r["url"])]
+        ),
         "text_f1": round(text.f1, 4),
         "published_day_right": round(days / max(1, rows), 4),
         "toolbar_tags": toolbar_tags,
@@ -140,13 +144,17 @@ def main() -> None:
         results.append(hanoi(folder))
     inferred = {r["site"]: r["inference"].portal for r in results if r.get("inference")}
     golds = seed_golds(inferred)
-    print(f"{'site':16} {'platform':13} {'req':>4} {'same':>5} {'site':>6} {'hand':>6} {'auto':>6} {'of site':>8} {'foreign':>8}")
+    print(
+        f"{'site':16} {'platform':13} {'req':>4} {'same':>5} {'site':>6} {'hand':>6} "
+        f"{'auto':>6} {'of site':>8} {'foreign':>8}"
+    )
     for r in results:
         if not r.get("learned", True):
             print(f"{r['site']:16} not learned: {r['why']}")
             continue
         print(
-            f"{r['site']:16} {r['platform']:13} {r['probe_requests']:>4} {str(r['deterministic']):>5} "
+            f"{r['site']:16} {r['platform']:13} {r['probe_requests']:>4} "
+            f"{str(r['deterministic']):>5} "
             f"{r['site_articles']:>6} {r.get('stored_by_hand', '-'):>6} {r['stored_inferred']:>6} "
             f"{r['share_of_site']:>8.2%} {r['not_article_rows']:>8}"
         )
@@ -157,7 +165,10 @@ def main() -> None:
                 f"{r['published_day_right']:.2%}, toolbar tags {r['toolbar_tags']}, CMS accounts "
                 f"as authors {r['cms_account_authors']}"
             )
-    print(f"seed pages meeting the gold with the inferred declarations: {golds['passed']}/{golds['total']} {golds['failures'] or ''}")
+    print(
+        "seed pages meeting the gold with the inferred declarations: "
+        f"{golds['passed']}/{golds['total']} {golds['failures'] or ''}"
+    )
     for r in results:
         r.pop("inference", None)
     print(json.dumps({"sites": results, "seed_golds": golds}, ensure_ascii=False))

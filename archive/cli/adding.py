@@ -108,7 +108,9 @@ def add(
         byline = f"by {row['author']} | " if row["author"] else ""
         click.echo(f"    {byline}{row['words']} words; lead: {(row['lead'] or '-')[:90]}")
     click.echo(f"\nWrote {target}")
-    click.echo(f"Crawl it with: portal-archive crawl {portal.id} --portals-dir {Path(target).parent}")
+    click.echo(
+        f"Crawl it with: portal-archive crawl {portal.id} --portals-dir {Path(target).parent}"
+    )
 
 
 def _coverage(inference: object) -> str:

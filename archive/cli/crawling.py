@@ -18,18 +18,20 @@ from archive.cli.common import (
     db_option,
     open_store,
     portal_named,
+    portals_dir_option,
     quiet_option,
     settings_option,
     user_errors,
 )
 from archive.cli.report import print_crawl, print_portal_summary
 from crawler.options import parse_setting_pairs
+from crawler.portals import Portal
 
 DEMO_PORTAL = "hanoi-sotttt"
 
 
 @cli.command()
-@click.argument("portal_ids", nargs=-1, metavar="[PORTAL]...")
+@click.argument("portal_ids", nargs=-1, metavar="[PORTAL]... | URL")
 @click.option("--all", "every_portal", is_flag=True, help="Crawl every declared portal.")
 @db_option()
 @click.option("--limit", type=click.IntRange(min=0), default=0, help="Stop after N articles.")
@@ -55,6 +57,7 @@ DEMO_PORTAL = "hanoi-sotttt"
 )
 @settings_option
 @quiet_option
+@portals_dir_option
 @click.option("-v", "--verbose", is_flag=True, help="Show Scrapy's log.")
 def crawl(
     portal_ids: tuple[str, ...],
@@ -68,7 +71,11 @@ def crawl(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Crawl PORTAL(s) into the archive and print what changed.
+    """Crawl PORTAL(s) into the archive and print what changed; or the site at URL.
+
+    A URL of a site nobody declared is learned first (as `add` does, without writing a file):
+    the declaration is kept in the archive and used again by the next `crawl URL`, unless the
+    site's template has changed (then it is learned again).
 
     Only what is new is fetched: stored articles are not fetched again (unless --recheck) and
     listing pages are followed until one brings nothing new. Safe to run from cron: a crawl of
@@ -80,6 +87,7 @@ def crawl(
       portal-archive crawl honglinh --db news.db
       portal-archive crawl honglinh --fetch-base http://127.0.0.1:18100   # from the simulator
       portal-archive crawl --all --parallel 4 --quiet --db /srv/news.db    # from cron
+      portal-archive crawl https://xasonlinh.hatinh.gov.vn/ --db news.db     # undeclared
     """
     from crawler.portals import all_portals
 
@@ -88,13 +96,23 @@ def crawl(
     ids = list(all_portals()) if every_portal else list(dict.fromkeys(portal_ids))
     if not ids:
         raise click.UsageError("name at least one portal (see `portal-archive portals`) or --all")
-    for portal_id in ids:
-        portal_named(portal_id)
+    if len(ids) == 1 and _is_address(ids[0]):
+        if len(fetch_bases) > 1:
+            raise click.UsageError("crawl URL takes one --fetch-base")
+        base = fetch_bases[0] if fetch_bases else None
+        portal = _declaration_for(ids[0], db_path, base, quiet)
+        ids, fetch_bases = [portal.id], tuple(f"{portal.id}={b}" for b in fetch_bases)
+    else:
+        portal = None
+        for portal_id in ids:
+            if _is_address(portal_id):
+                raise click.UsageError("crawl URL takes one address, alone")
+            portal_named(portal_id)
     bases = _fetch_bases(fetch_bases, ids)
     if len(ids) == 1:
         with user_errors():
             result = Archive(db_path).crawl(
-                ids[0],
+                portal or ids[0],
                 fetch_base=bases.get(ids[0]),
                 limit=limit,
                 recheck=recheck,
@@ -109,6 +127,28 @@ def crawl(
     with user_errors():
         parse_setting_pairs(setting_pairs)  # a bad -s ends here, not once per portal
     _crawl_many(ids, db_path, limit, bases, recheck, parallel, setting_pairs, quiet)
+
+
+def _is_address(value: str) -> bool:
+    return "://" in value or "." in value
+
+
+def _declaration_for(url: str, db_path: str, fetch_base: str | None, quiet: bool) -> Portal:
+    """The declaration ``crawl URL`` crawls with: a declared portal of that host, or the one
+    inferred earlier (kept in the archive), or one inferred now."""
+    from archive.autodeclare import portal_for_crawl
+
+    with user_errors(), open_store(db_path) as store:
+        portal, how = portal_for_crawl(store, url, fetch_base)
+    if not quiet:
+        said = {
+            "declared": f"{url} is the declared portal {portal.id!r}",
+            "kept": f"{url}: crawling with the declaration inferred earlier ({portal.id})",
+            "inferred": f"{url}: nobody declared this site; learned it as {portal.id!r} "
+            "(kept in the archive; `portal-archive add URL` writes it to a file)",
+        }
+        click.echo(said[how])
+    return portal
 
 
 def _fetch_bases(values: tuple[str, ...], ids: list[str]) -> dict[str, str]:

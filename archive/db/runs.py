@@ -40,7 +40,8 @@ class RunQueries(Database):
     def inferred_for(self, origin: str) -> tuple[str, str] | None:
         """(declaration JSON, template fingerprint) inferred earlier for the site at ``origin``."""
         row = self.db.execute(
-            "SELECT declaration, template FROM sources WHERE origin = ? AND declaration IS NOT NULL",
+            "SELECT declaration, template FROM sources "
+            "WHERE origin = ? AND declaration IS NOT NULL",
             [origin],
         ).fetchone()
         return (row[0], row[1] or "") if row else None

@@ -22,14 +22,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-
-import lxml.html
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+import lxml.html
+
 from crawler.inference.probe import DEFAULT_BUDGET, Page, Probe, ProbeError
 from crawler.inference.shapes import Group, escape, group_by_shape, id_regex, shape_of
-from crawler.inference.template import Learned, _chunks, learn_selectors
+from crawler.inference.template import Learned, learn_selectors, text_pieces
 from crawler.platforms import COMMON_DENY, Platform, all_platforms, detect
 from crawler.portals import Portal, Selectors
 from crawler.urls import PAGE_PARAMS, path_and_query
@@ -91,7 +92,11 @@ def infer_portal(
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ProbeError(f"{url!r} is not a web address (http:// or https://)")
     origin = f"{parts.scheme}://{parts.netloc}"
-    start = path_and_query(url if "//" in url else f"https://{url}") if parts.path not in ("", "/") else "/"
+    start = (
+        path_and_query(url if "//" in url else f"https://{url}")
+        if parts.path not in ("", "/")
+        else "/"
+    )
     probe = Probe(origin, fetch_base, budget, delay)
     return _Inferrer(probe, origin, start, facts).run()
 
@@ -113,7 +118,11 @@ class _Inferrer:
         sitemaps = self.probe.robots()
         home = self._fetch(self.start)
         if home is None:
-            why = f"it redirects to {self.probe.moved_to}" if self.probe.moved_to else "; ".join(self.probe.log[-2:])
+            why = (
+                f"it redirects to {self.probe.moved_to}"
+                if self.probe.moved_to
+                else "; ".join(self.probe.log[-2:])
+            )
             raise ProbeError(f"cannot read {self.origin}{self.start}: {why or 'no answer'}")
         self.start = home.path
         platform = self.platform = self._platform(home)
@@ -123,9 +132,11 @@ class _Inferrer:
         for page in list(self.pages.values()):  # articles first seen on listing pages
             if page.path in self._listing_paths:
                 self._find_articles(self._usable(page.links))
-        self._find_listings([l for p in self.pages.values() for l in self._usable(p.links)])
+        self._find_listings([link for p in self.pages.values() for link in self._usable(p.links)])
         samples = self._article_samples()
-        learned = learn_selectors([p.doc for p in samples if p.doc is not None], _preferred(platform))
+        learned = learn_selectors(
+            [p.doc for p in samples if p.doc is not None], _preferred(platform)
+        )
         self.evidence += learned.evidence
         portal = self._portal(platform, learned, home, sitemaps)
         return Inference(
@@ -162,10 +173,18 @@ class _Inferrer:
         return platform
 
     def _usable(self, links: list[str]) -> list[str]:
-        return [l for l in links if not any(re.search(p, l) for p in self.deny) and self.probe.allowed(l)]
+        return [
+            link
+            for link in links
+            if not any(re.search(p, link) for p in self.deny) and self.probe.allowed(link)
+        ]
 
     def _is_page_param(self, name: str) -> bool:
-        return name.lower() in self.page_params or bool(PAGE_PARAMS.match(name)) or name.endswith("_cur")
+        return (
+            name.lower() in self.page_params
+            or bool(PAGE_PARAMS.match(name))
+            or name.endswith("_cur")
+        )
 
     # articles --------------------------------------------------------------------------------
 
@@ -180,7 +199,9 @@ class _Inferrer:
 
     def _find_articles(self, links: list[str]) -> None:
         known = self._article_matcher()
-        fresh = [l for l in links if not (known and known.search(l)) and l not in self.pages]
+        fresh = [
+            link for link in links if not (known and known.search(link)) and link not in self.pages
+        ]
         candidates = [g for g in group_by_shape(fresh) if self._article_like(g)]
         # The platform's article shape first, then ids in the path (a query's numbers are more
         # often a portlet's state than an article's id), then the biggest groups.
@@ -189,8 +210,10 @@ class _Inferrer:
             regex = group.regex()
             if regex in self.not_articles or regex in self.articles:
                 continue
-            if self.articles and not _id_in_path(group) and any(
-                _id_in_path(g) for g in self.articles.values()
+            if (
+                self.articles
+                and not _id_in_path(group)
+                and any(_id_in_path(g) for g in self.articles.values())
             ):
                 continue  # a site has one article scheme: ids in the path, not in a query
             verdicts = []
@@ -205,7 +228,8 @@ class _Inferrer:
             if verdicts and all(verdicts):
                 self.articles[regex] = group
                 self.evidence.append(
-                    f"articles {regex}: {len(group.paths)} links; {len(verdicts)} fetched, each holds an article"
+                    f"articles {regex}: {len(group.paths)} links; {len(verdicts)} fetched, "
+                    "each holds an article"
                 )
             else:
                 self.not_articles.add(regex)
@@ -233,8 +257,11 @@ class _Inferrer:
             return
         listed = self._listing_matcher()
         fresh = [
-            l for l in dict.fromkeys(links)
-            if not articles.search(l) and not (listed and listed.search(l)) and l != self.start
+            link
+            for link in dict.fromkeys(links)
+            if not articles.search(link)
+            and not (listed and listed.search(link))
+            and link != self.start
         ]
         groups = [g for g in group_by_shape(fresh) if g.regex() not in self.not_listings]
         for group in groups[:MAX_LISTING_GROUPS]:
@@ -243,10 +270,12 @@ class _Inferrer:
             regex = group.regex()
             # Pages fetched already first, then the likeliest news sections: a group of section
             # pages also holds "contact" and "about" pages.
-            ordered = sorted(group.paths, key=lambda p: (p not in self.pages, not _NEWSY.search(p), p))
+            ordered = sorted(
+                group.paths, key=lambda p: (p not in self.pages, not _NEWSY.search(p), p)
+            )
             for path in ordered[:2]:
                 page = self._fetch(path)
-                count = sum(1 for l in page.links if articles.search(l)) if page else 0
+                count = sum(1 for link in page.links if articles.search(link)) if page else 0
                 if count >= LISTING_LINKS:
                     self.listings[regex] = group
                     self.evidence.append(
@@ -261,8 +290,13 @@ class _Inferrer:
         if matcher is None:
             return []
         main = re.compile(next(iter(self.articles)))  # the biggest group: one kind of article
-        fetched = sorted(p for p, page in self.pages.items() if main.search(p) and _is_article(page))
-        seen = sorted({l for p in self.pages.values() for l in p.links if main.search(l)} - set(self.pages))
+        fetched = sorted(
+            p for p, page in self.pages.items() if main.search(p) and _is_article(page)
+        )
+        seen = sorted(
+            {link for p in self.pages.values() for link in p.links if main.search(link)}
+            - set(self.pages)
+        )
         step = max(1, len(seen) // SELECTOR_SAMPLES)
         for path in seen[::step]:
             if len(fetched) >= SELECTOR_SAMPLES or self.probe.left <= 0:
@@ -274,7 +308,9 @@ class _Inferrer:
 
     # the declaration -------------------------------------------------------------------------
 
-    def _portal(self, platform: Platform | None, learned: Learned, home: Page, sitemaps: list[str]) -> Portal:
+    def _portal(
+        self, platform: Platform | None, learned: Learned, home: Page, sitemaps: list[str]
+    ) -> Portal:
         host = urlsplit(self.origin).netloc
         facts = self.facts
         if not self.articles:
@@ -321,7 +357,7 @@ def _id_in_path(group: Group) -> bool:
 _NEWSY = re.compile(r"(?i)tin|news|su-kien|chuyen-muc|category|thoi-su|hoat-dong|bai-viet|posts")
 
 
-def _either(regexes: dict[str, object]) -> str:
+def _either(regexes: Mapping[str, object]) -> str:
     ordered = list(regexes)
     return ordered[0] if len(ordered) == 1 else "(" + "|".join(ordered) + ")"
 
@@ -333,7 +369,7 @@ def _is_article(page: Page) -> bool:
         if meta.get("property") == "og:type" and meta.get("content") == "article":
             return True
     prose = listed = 0
-    for holder, text in _chunks(page.doc):
+    for holder, text in text_pieces(page.doc):
         if len(text) >= 60:
             prose += len(text)
             parent = holder.getparent()

@@ -134,7 +134,11 @@ class Probe:
 
     def _links(self, doc: lxml.html.HtmlElement, path: str) -> list[str]:
         base = doc.find(".//base[@href]")
-        here = urljoin(self.origin + path, base.get("href")) if base is not None else self.origin + path
+        here = (
+            urljoin(self.origin + path, base.get("href"))
+            if base is not None
+            else self.origin + path
+        )
         found: dict[str, None] = {}
         for anchor in doc.iter("a"):
             href = (anchor.get("href") or "").strip()

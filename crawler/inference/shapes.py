@@ -33,6 +33,7 @@ def escape(text: str) -> str:
     """``re.escape`` that leaves dashes and underscores alone: the patterns are read by people."""
     return _SPECIAL.sub(r"\\\1", text)
 
+
 SLUG = r"[^/?]+"
 
 
@@ -150,7 +151,11 @@ def shape_regex(paths: list[str], anchored: bool = True) -> str:
         if len(regexes) == 1:
             parts.append(token.regex)
         else:
-            extension = _common_extension([urlsplit(p).path.rstrip("/").split("/")[-1] for p in paths]) if index == len(first.path) - 1 else ""
+            extension = (
+                _common_extension([urlsplit(p).path.rstrip("/").split("/")[-1] for p in paths])
+                if index == len(first.path) - 1
+                else ""
+            )
             parts.append(r"[^/?]+" + escape(extension))
     path = "/" + "/".join(parts) + ("/" if first.trailing_slash else "")
     query = "&".join(

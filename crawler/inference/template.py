@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -49,7 +50,9 @@ class _Sample:
     total: int  # changing text of the whole page
 
 
-def learn_selectors(docs: list[lxml.html.HtmlElement], preferred: dict[str, tuple[str, ...]]) -> Learned:
+def learn_selectors(
+    docs: list[lxml.html.HtmlElement], preferred: dict[str, tuple[str, ...]]
+) -> Learned:
     """Selectors for ``docs`` (articles of one site, three or more). ``preferred``: the
     platform's usual selectors per field, tried first."""
     learned = Learned()
@@ -83,7 +86,9 @@ def learn_selectors(docs: list[lxml.html.HtmlElement], preferred: dict[str, tupl
             preferred.get("title", ()),
         )
         if learned.title:
-            learned.evidence.append(f"title {learned.title!r}: the page's own title (og:title/<title>)")
+            learned.evidence.append(
+                f"title {learned.title!r}: the page's own title (og:title/<title>)"
+            )
     learned.published = _field(samples, learned, "published", _date_element, preferred)
     learned.lead = _field(samples, learned, "lead", _lead_element, preferred)
     learned.author = _field(samples, learned, "author", _author_element, preferred)
@@ -94,7 +99,17 @@ def _most(count: int) -> int:
     return max(2, -(-2 * count // 3))
 
 
-def _field(samples: list[_Sample], learned: Learned, name: str, finder, preferred) -> str | None:  # type: ignore[no-untyped-def]
+Finder = Callable[["_Sample", lxml.html.HtmlElement | None], lxml.html.HtmlElement | None]
+Holds = Callable[["_Sample", str], bool]
+
+
+def _field(
+    samples: list[_Sample],
+    learned: Learned,
+    name: str,
+    finder: Finder,
+    preferred: dict[str, tuple[str, ...]],
+) -> str | None:
     body = [_first(s.doc, learned.body) for s in samples] if learned.body else [None] * len(samples)
     elements = [finder(s, b) for s, b in zip(samples, body, strict=True)]
     present = [e for e in elements if e is not None]
@@ -103,20 +118,24 @@ def _field(samples: list[_Sample], learned: Learned, name: str, finder, preferre
     chosen = _choose(
         present,
         samples,
-        lambda s, selector: _first(s.doc, selector)
-        is finder(s, _first(s.doc, learned.body) if learned.body else None),
+        lambda s, selector: (
+            _first(s.doc, selector)
+            is finder(s, _first(s.doc, learned.body) if learned.body else None)
+        ),
         preferred.get(name, ()),
         need=len(present),
     )
     if chosen:
-        learned.evidence.append(f"{name} {chosen!r}: found on {len(present)} of {len(samples)} articles")
+        learned.evidence.append(
+            f"{name} {chosen!r}: found on {len(present)} of {len(samples)} articles"
+        )
     return chosen
 
 
 # comparing pages -----------------------------------------------------------------------------
 
 
-def _chunks(doc: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
+def text_pieces(doc: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
     """Every piece of text of the page not inside a link, with the element holding it."""
     found = []
     for element in doc.iter():
@@ -137,7 +156,7 @@ def _chunks(doc: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str
 
 
 def _compare(docs: list[lxml.html.HtmlElement]) -> list[_Sample]:
-    chunked = [_chunks(doc) for doc in docs]
+    chunked = [text_pieces(doc) for doc in docs]
     seen = Counter(text for chunks in chunked for text in {t for _, t in chunks})
     samples = []
     for doc, chunks in zip(docs, chunked, strict=True):
@@ -212,7 +231,9 @@ def _title_element(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     return best
 
 
-def _date_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+def _date_element(
+    sample: _Sample, body: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement | None:
     """The smallest short element outside the body that holds a date and changes."""
     for element in sample.doc.iter():
         if not isinstance(element.tag, str) or element.tag in _SKIP:
@@ -227,7 +248,9 @@ def _date_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.h
     return None
 
 
-def _lead_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+def _lead_element(
+    sample: _Sample, body: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement | None:
     """A block the site marks as its lead, or the short changing block between title and body."""
     title = _title_element(sample.doc)
     after_title = title is None
@@ -248,13 +271,22 @@ def _lead_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.h
         if body is not None and element is body:
             return None
         inside = body is not None and body in element.iterancestors()
-        if after_title and not inside and title is not None and title not in element.iterancestors():
-            if not any(_text(c) == text for c in element if isinstance(c.tag, str)) and element.tag in ("p", "div", "h2", "h3", "span", "strong", "b"):
+        if (
+            after_title
+            and not inside
+            and title is not None
+            and title not in element.iterancestors()
+        ):
+            if not any(
+                _text(c) == text for c in element if isinstance(c.tag, str)
+            ) and element.tag in ("p", "div", "h2", "h3", "span", "strong", "b"):
                 return element
     return None
 
 
-def _author_element(sample: _Sample, body: lxml.html.HtmlElement | None) -> lxml.html.HtmlElement | None:
+def _author_element(
+    sample: _Sample, body: lxml.html.HtmlElement | None
+) -> lxml.html.HtmlElement | None:
     for element in sample.doc.iter():
         if not isinstance(element.tag, str) or element.tag in _SKIP:
             continue
@@ -271,7 +303,7 @@ def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, .
         body = _first(sample.doc, body_selector)
         if body is None:
             continue
-        found = set()
+        found: set[str] = set()
         for element in body.iterdescendants():
             if not isinstance(element.tag, str) or element.tag in _SKIP:
                 continue
@@ -280,7 +312,9 @@ def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, .
                 parent = element.getparent()
                 if parent is not None and parent is not body and sample.varying.get(parent, 0) == 0:
                     continue
-                if _AUTHOR_HINT.search(f"{element.get('class', '')} {element.get('id', '')}".lower()):
+                if _AUTHOR_HINT.search(
+                    f"{element.get('class', '')} {element.get('id', '')}".lower()
+                ):
                     continue  # the byline: extraction takes it out of the text by itself
                 # Only selectors naming the block itself: "body > p" would drop every paragraph.
                 found.update(c for c in _candidates(element)[:2] if " > " not in c)
@@ -329,7 +363,11 @@ def _candidates(element: lxml.html.HtmlElement) -> list[str]:
             found.append(f"[id$={suffix}]")
         elif not _GENERATED.search(ident) and re.fullmatch(r"[A-Za-z][\w-]*", ident):
             found.append(f"#{ident}")
-    classes = sorted(c for c in (element.get("class") or "").split() if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c))
+    classes = sorted(
+        c
+        for c in (element.get("class") or "").split()
+        if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c)
+    )
     found += [f"{tag}.{c}" for c in classes]
     if len(classes) > 1:
         found.append(f"{tag}." + ".".join(classes))
@@ -342,21 +380,36 @@ def _candidates(element: lxml.html.HtmlElement) -> list[str]:
 
 def _candidates_plain(element: lxml.html.HtmlElement) -> list[str]:
     ident = element.get("id") or ""
-    found = [f"#{ident}"] if ident and re.fullmatch(r"[A-Za-z][\w-]*", ident) and not _GENERATED.search(ident) else []
-    classes = sorted(c for c in (element.get("class") or "").split() if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c))
+    found = (
+        [f"#{ident}"]
+        if ident and re.fullmatch(r"[A-Za-z][\w-]*", ident) and not _GENERATED.search(ident)
+        else []
+    )
+    classes = sorted(
+        c
+        for c in (element.get("class") or "").split()
+        if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c)
+    )
     return found + [f"{element.tag}.{c}" for c in classes]
 
 
-def _choose(elements, samples, holds, preferred, need: int | None = None) -> str | None:  # type: ignore[no-untyped-def]
+def _choose(
+    elements: list[lxml.html.HtmlElement],
+    samples: list[_Sample],
+    holds: Holds,
+    preferred: tuple[str, ...],
+    need: int | None = None,
+) -> str | None:
     """The first selector (the platform's usual ones, then the simplest learned ones) whose
     first match ``holds`` on ``need`` samples (by default two in three: one short notice among
     the sampled articles must not cost the site its selectors)."""
     need = _most(len(samples)) if need is None else _most(need)
-    learned: list[str] = []
+    # The selectors most of the samples' elements share first (one odd page must not lead).
+    counts: Counter[str] = Counter()
     for element in elements:
-        for selector in _candidates(element):
-            if selector not in learned:
-                learned.append(selector)
+        counts.update(dict.fromkeys(_candidates(element), 1))
+    order = {selector: index for index, selector in enumerate(counts)}
+    learned = sorted(counts, key=lambda selector: (-counts[selector], order[selector]))
     for selector in [*preferred, *learned]:
         try:
             _css(selector)

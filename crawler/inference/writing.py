@@ -52,14 +52,16 @@ def render(inference: Inference) -> str:
         for f in dataclasses.fields(Portal)
     }
     for name, value in _fields(portal):
-        if name == "selectors":
+        if isinstance(value, Selectors):
             lines.append("    selectors=Selectors(")
             for key, chosen in _fields(value):
                 if chosen not in (None, ()):
                     lines.append(f"        {key}={literal(chosen)},")
             lines.append("    ),")
-        elif name in ("id", "name", "origin", "province", "level", "kind") or value != defaults.get(name):
-            if name == "deny_patterns":
+        elif name in ("id", "name", "origin", "province", "level", "kind") or value != defaults.get(
+            name
+        ):
+            if name == "deny_patterns" and isinstance(value, tuple):
                 lines.append("    deny_patterns=(")
                 lines += [f"        {literal(p)}," for p in value]
                 lines.append("    ),")

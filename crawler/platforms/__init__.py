@@ -89,7 +89,7 @@ def get_platform(name: str) -> Platform:
 def detect(html: str, paths: list[str]) -> tuple[str, list[str]]:
     """(platform name or "unknown", the fingerprints that decided it). The family with the
     most fingerprints found wins; ties go to the first by name, so the answer never varies."""
-    best, evidence = "unknown", []
+    best, evidence = "unknown", list[str]()
     for platform in all_platforms().values():
         found = platform.evidence(html, paths)
         if len(found) > len(evidence):
