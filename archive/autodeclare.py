@@ -14,13 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archive.db import Store
-from crawler.inference.declare import (
-    Inference,
-    PortalFacts,
-    fingerprint_similarity,
-    infer_portal,
-    template_fingerprint,
-)
+from crawler.inference.declare import Inference, PortalFacts, infer_portal
+from crawler.inference.homepage import fingerprint_similarity, template_fingerprint
 from crawler.inference.probe import DEFAULT_BUDGET, Probe
 from crawler.portals import Portal, portal_for_url
 from crawler.registry import registry_entry

@@ -20,7 +20,6 @@ the same declaration.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 
 import lxml.html
 
+from crawler.inference.homepage import feeds_of, site_name, template_fingerprint
 from crawler.inference.probe import DEFAULT_BUDGET, Page, Probe, ProbeError
 from crawler.inference.shapes import Group, escape, group_by_shape, id_regex, shape_of
 from crawler.inference.template import Learned, learn_selectors, text_pieces
@@ -322,10 +322,10 @@ class _Inferrer:
         article_pattern = _either(self.articles)
         listing_pattern = _either({f"^{escape(self.start)}$": None, **self.listings})
         id_pattern = id_regex(groups[0].paths) if len(groups) == 1 else None
-        feeds = _feeds(home)
+        feeds = feeds_of(home)
         return Portal(
             id=facts.id or portal_id_for(host),
-            name=facts.name or _site_name(home) or host,
+            name=facts.name or site_name(home) or host,
             province=facts.province,
             province_after_2025=facts.province_after_2025,
             level=facts.level,
@@ -393,46 +393,3 @@ def _preferred(platform: Platform | None) -> dict[str, tuple[str, ...]]:
         "body": platform.body,
         "author": platform.author,
     }
-
-
-def _feeds(home: Page) -> tuple[str, ...]:
-    if home.doc is None:
-        return ()
-    found = []
-    for link in home.doc.iter("link"):
-        if "alternate" in (link.get("rel") or "") and "xml" in (link.get("type") or ""):
-            href = link.get("href") or ""
-            path = path_and_query(href) if "//" in href else href
-            if path.startswith("/"):
-                found.append(path)
-    return tuple(dict.fromkeys(found))
-
-
-def _site_name(home: Page) -> str | None:
-    if home.doc is None:
-        return None
-    for meta in home.doc.iter("meta"):
-        if meta.get("property") == "og:site_name" and meta.get("content"):
-            return str(meta.get("content")).strip()
-    title = home.doc.find(".//title")
-    text = " ".join(title.text_content().split()) if title is not None else ""
-    return text[:120] or None
-
-
-def template_fingerprint(html: str) -> str:
-    """The class names a page's template uses, sorted: two fingerprints far apart mean the site
-    was redesigned (``crawl URL`` then learns it again)."""
-    classes = set(re.findall(r'class="([^"]+)"', html))
-    names = sorted({c for value in classes for c in value.split() if not re.search(r"\d{3,}", c)})
-    return " ".join(names)
-
-
-def fingerprint_similarity(a: str, b: str) -> float:
-    first, second = set(a.split()), set(b.split())
-    if not first and not second:
-        return 1.0
-    return len(first & second) / len(first | second)
-
-
-def fingerprint_digest(fingerprint: str) -> str:
-    return hashlib.sha1(fingerprint.encode()).hexdigest()[:12]

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import lxml.html
-from lxml.cssselect import CSSSelector
+
+from crawler.inference.selectors import candidates, css, first_match, text_of
 
 _SKIP = frozenset(["script", "style", "noscript", "head", "title", "meta", "link", "iframe"])
 _DATE = re.compile(
@@ -26,7 +27,6 @@ _DATE = re.compile(
 )
 _LEAD_HINT = re.compile(r"sapo|lead|summary|tomtat|tom-tat|description|mota|chapo|intro|trichyeu")
 _AUTHOR_HINT = re.compile(r"author|tacgia|tac-gia|byline|writer|nguoiviet|butdanh")
-_GENERATED = re.compile(r"\d{3,}|[0-9a-f]{8}-[0-9a-f]{4}|^ctl\d+$|^_")
 _SPACE = re.compile(r"\s+")
 
 
@@ -82,7 +82,7 @@ def learn_selectors(
         learned.title = _choose(
             [t for t in titles if t is not None],
             samples,
-            lambda s, selector: _first(s.doc, selector) is _title_element(s.doc),
+            lambda s, selector: first_match(s.doc, selector) is _title_element(s.doc),
             preferred.get("title", ()),
         )
         if learned.title:
@@ -110,7 +110,11 @@ def _field(
     finder: Finder,
     preferred: dict[str, tuple[str, ...]],
 ) -> str | None:
-    body = [_first(s.doc, learned.body) for s in samples] if learned.body else [None] * len(samples)
+    body = (
+        [first_match(s.doc, learned.body) for s in samples]
+        if learned.body
+        else [None] * len(samples)
+    )
     elements = [finder(s, b) for s, b in zip(samples, body, strict=True)]
     present = [e for e in elements if e is not None]
     if len(present) < max(2, len(samples) // 2 + 1):
@@ -119,8 +123,8 @@ def _field(
         present,
         samples,
         lambda s, selector: (
-            _first(s.doc, selector)
-            is finder(s, _first(s.doc, learned.body) if learned.body else None)
+            first_match(s.doc, selector)
+            is finder(s, first_match(s.doc, learned.body) if learned.body else None)
         ),
         preferred.get(name, ()),
         need=len(present),
@@ -191,7 +195,7 @@ def _is_body(sample: _Sample, selector: str) -> bool:
     target = _body_element(sample)
     if target is None:
         return False
-    matched = [e for e in _css(selector)(sample.doc) if _text(e)]
+    matched = [e for e in css(selector)(sample.doc) if text_of(e)]
     outer = [e for e in matched if not any(a in matched for a in e.iterancestors())]
     chars = sum(sample.varying.get(e, 0) for e in outer)
     wanted = sample.varying[target]
@@ -199,10 +203,6 @@ def _is_body(sample: _Sample, selector: str) -> bool:
 
 
 # fields --------------------------------------------------------------------------------------
-
-
-def _text(element: lxml.html.HtmlElement) -> str:
-    return _SPACE.sub(" ", element.text_content()).strip()
 
 
 def _page_title(doc: lxml.html.HtmlElement) -> str:
@@ -223,7 +223,7 @@ def _title_element(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     for element in (body if body is not None else doc).iter():
         if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
             continue
-        text = _text(element).casefold()
+        text = text_of(element).casefold()
         rest = wanted[len(text) :].lstrip() if wanted.startswith(text) else None
         if len(text) >= 10 and rest is not None and (not rest or rest[0] in "-|–—:"):
             if best is None or best in element.iterancestors():
@@ -240,9 +240,9 @@ def _date_element(
             continue
         if body is not None and (element is body or body in element.iterancestors()):
             continue
-        text = _text(element)
+        text = text_of(element)
         if len(text) <= 120 and _DATE.search(text) and sample.varying.get(element, 0) > 0:
-            inner = [c for c in element if isinstance(c.tag, str) and _DATE.search(_text(c))]
+            inner = [c for c in element if isinstance(c.tag, str) and _DATE.search(text_of(c))]
             if not inner:
                 return element
     return None
@@ -261,7 +261,7 @@ def _lead_element(
         if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
             continue
         marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
-        text = _text(element)
+        text = text_of(element)
         if not 40 <= len(text) <= 800 or sample.varying.get(element, 0) < 0.8 * len(text):
             continue
         if len(text) < 150 and _DATE.search(text):
@@ -278,7 +278,7 @@ def _lead_element(
             and title not in element.iterancestors()
         ):
             if not any(
-                _text(c) == text for c in element if isinstance(c.tag, str)
+                text_of(c) == text for c in element if isinstance(c.tag, str)
             ) and element.tag in ("p", "div", "h2", "h3", "span", "strong", "b"):
                 return element
     return None
@@ -291,7 +291,7 @@ def _author_element(
         if not isinstance(element.tag, str) or element.tag in _SKIP:
             continue
         marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
-        if _AUTHOR_HINT.search(marks) and 2 <= len(_text(element)) <= 80:
+        if _AUTHOR_HINT.search(marks) and 2 <= len(text_of(element)) <= 80:
             return element
     return None
 
@@ -300,14 +300,14 @@ def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, .
     """Blocks inside the body that are the same on every article (toolbars, counters)."""
     counted: Counter[str] = Counter()
     for sample in samples:
-        body = _first(sample.doc, body_selector)
+        body = first_match(sample.doc, body_selector)
         if body is None:
             continue
         found: set[str] = set()
         for element in body.iterdescendants():
             if not isinstance(element.tag, str) or element.tag in _SKIP:
                 continue
-            text = _text(element)
+            text = text_of(element)
             if text and sample.varying.get(element, 0) == 0 and len(text) < 300:
                 parent = element.getparent()
                 if parent is not None and parent is not body and sample.varying.get(parent, 0) == 0:
@@ -317,7 +317,7 @@ def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, .
                 ):
                     continue  # the byline: extraction takes it out of the text by itself
                 # Only selectors naming the block itself: "body > p" would drop every paragraph.
-                found.update(c for c in _candidates(element)[:2] if " > " not in c)
+                found.update(c for c in candidates(element)[:2] if " > " not in c)
         counted.update(found)
     unchanging = [s for s, n in counted.items() if n == len(samples)]
     return tuple(sorted(s for s in unchanging if _only_template(samples, body_selector, s)))[:5]
@@ -326,71 +326,13 @@ def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, .
 def _only_template(samples: list[_Sample], body_selector: str, selector: str) -> bool:
     """Whether ``selector`` matches nothing that changes from article to article."""
     for sample in samples:
-        body = _first(sample.doc, body_selector)
-        if body is not None and any(sample.varying.get(e, 0) for e in _css(selector)(body)):
+        body = first_match(sample.doc, body_selector)
+        if body is not None and any(sample.varying.get(e, 0) for e in css(selector)(body)):
             return False
     return True
 
 
 # selectors -----------------------------------------------------------------------------------
-
-
-def _first(doc: lxml.html.HtmlElement, selector: str | None) -> lxml.html.HtmlElement | None:
-    if not selector:
-        return None
-    found = _css(selector)(doc)
-    with_text = [e for e in found if _text(e)]
-    return (with_text or found or [None])[0]
-
-
-_COMPILED: dict[str, CSSSelector] = {}
-
-
-def _css(selector: str) -> CSSSelector:
-    if selector not in _COMPILED:
-        _COMPILED[selector] = CSSSelector(selector, translator="html")
-    return _COMPILED[selector]
-
-
-def _candidates(element: lxml.html.HtmlElement) -> list[str]:
-    """Selectors for ``element``, simplest first."""
-    tag = element.tag
-    found = []
-    ident = element.get("id") or ""
-    if ident:
-        suffix = ident.rsplit("_", 1)[-1]
-        if "_" in ident and len(suffix) >= 4 and not _GENERATED.search(suffix):
-            found.append(f"[id$={suffix}]")
-        elif not _GENERATED.search(ident) and re.fullmatch(r"[A-Za-z][\w-]*", ident):
-            found.append(f"#{ident}")
-    classes = sorted(
-        c
-        for c in (element.get("class") or "").split()
-        if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c)
-    )
-    found += [f"{tag}.{c}" for c in classes]
-    if len(classes) > 1:
-        found.append(f"{tag}." + ".".join(classes))
-    parent = element.getparent()
-    if parent is not None:
-        for outer in _candidates_plain(parent):
-            found.append(f"{outer} > {tag}")
-    return found
-
-
-def _candidates_plain(element: lxml.html.HtmlElement) -> list[str]:
-    ident = element.get("id") or ""
-    found = (
-        [f"#{ident}"]
-        if ident and re.fullmatch(r"[A-Za-z][\w-]*", ident) and not _GENERATED.search(ident)
-        else []
-    )
-    classes = sorted(
-        c
-        for c in (element.get("class") or "").split()
-        if re.fullmatch(r"[A-Za-z][\w-]*", c) and not _GENERATED.search(c)
-    )
-    return found + [f"{element.tag}.{c}" for c in classes]
 
 
 def _choose(
@@ -407,12 +349,12 @@ def _choose(
     # The selectors most of the samples' elements share first (one odd page must not lead).
     counts: Counter[str] = Counter()
     for element in elements:
-        counts.update(dict.fromkeys(_candidates(element), 1))
+        counts.update(dict.fromkeys(candidates(element), 1))
     order = {selector: index for index, selector in enumerate(counts)}
     learned = sorted(counts, key=lambda selector: (-counts[selector], order[selector]))
     for selector in [*preferred, *learned]:
         try:
-            _css(selector)
+            css(selector)
         except Exception:  # noqa: BLE001 - a selector lxml cannot compile is not a candidate
             continue
         if sum(1 for s in samples if holds(s, selector)) >= need:
