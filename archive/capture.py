@@ -63,6 +63,7 @@ class WarcCaptureMiddleware:
             response_headers=_pairs(response.headers),
             body=response.body,
             fetched_at=fetched_at,
+            request_body=request.body if request.method == "POST" else b"",
         )
         ref = self.session.capture(
             exchange,

@@ -61,6 +61,7 @@ class Exchange:
     fetched_at: datetime  # the WARC-Date: a memento's capture time, for a recovered page
     # More WARC headers: where a recovered page was read (WARC-Source-URI) and from what.
     provenance: tuple[tuple[str, str], ...] = ()
+    request_body: bytes = b""  # what a POST sent (a form posted back), kept with its request
 
 
 class WarcFiles:
@@ -113,8 +114,8 @@ class WarcFiles:
         request = writer.create_warc_record(
             exchange.target_uri,
             "request",
-            payload=io.BytesIO(b""),
-            length=0,
+            payload=io.BytesIO(exchange.request_body),
+            length=len(exchange.request_body),
             http_headers=StatusAndHeaders(
                 f"{exchange.method} {_request_target(exchange.target_uri)} HTTP/1.1",
                 exchange.request_headers,

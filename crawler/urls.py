@@ -47,8 +47,10 @@ def canonical_url(url: str) -> str:
         trackers = [name for name in names if TRACKING_PARAMS.match(name)]
         if trackers:
             url = url_query_cleaner(url, trackers, remove=True, keep_fragments=True)
-    # ";jsessionid=..." path parameters (Java portals) are session ids too.
+    # ";jsessionid=..." path parameters (Java portals) are session ids too, and so are ASP.NET's
+    # cookieless sessions, "/(S(<24 characters>))/" in front of the path: a new one per visit.
     url = re.sub(r";jsessionid=[^?#/]*", "", url, flags=re.IGNORECASE)
+    url = re.sub(r"(?<=[^/:])/\((?:[A-Z]\([^)/]*\))+\)(?=/)", "", url)
     url = canonicalize_url(url, keep_fragments=False)
     parts = urlsplit(url)
     default_port = {"http": 80, "https": 443}.get(parts.scheme)

@@ -120,7 +120,12 @@ class _SiteHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:  # noqa: N802
         self._serve(send_body=False)
 
-    def _serve(self, send_body: bool) -> None:
+    def do_POST(self) -> None:  # noqa: N802 - a form posted back (ASP.NET pagers)
+        length = int(self.headers.get("Content-Length") or 0)
+        posted = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        self._serve(send_body=True, form=parse_qs(posted, keep_blank_values=True))
+
+    def _serve(self, send_body: bool, form: dict[str, list[str]] | None = None) -> None:
         parts = urlsplit(self.path)
         if parts.path == "/_simulator/clock":
             self._clock(parts.query)
@@ -138,7 +143,8 @@ class _SiteHandler(BaseHTTPRequestHandler):
                 if self._fault(fault, send_body):
                     return
                 break
-        self._send(self.site.family.route(self.site, now, parts.path, parts.query), send_body)
+        reply = self.site.family.route(self.site, now, parts.path, parts.query, form)
+        self._send(reply, send_body)
 
     def _fault(self, fault: Fault, send_body: bool) -> bool:
         """Apply ``fault``; True when the request has been answered (or dropped)."""

@@ -16,9 +16,13 @@ from simulator.families.daksong import CATEGORIES
 from simulator.families.daksong import FAMILY as DAKSONG
 from simulator.families.hatinhcity import FAMILY as HATINHCITY
 from simulator.families.honglinh import FAMILY as HONGLINH
+from simulator.families.liferay_province import FAMILY as LIFERAY_PROVINCE
+from simulator.families.liferay_province import SECTIONS as LIFERAY_SECTIONS
 from simulator.families.longmy import NEW as LONGMY_NEW
 from simulator.families.longmy import OLD as LONGMY_OLD
 from simulator.families.party import FAMILY as PARTY
+from simulator.families.webforms import FAMILY as WEBFORMS
+from simulator.families.webforms import SECTIONS as WEBFORMS_SECTIONS
 from simulator.site import Fate, Site
 
 DEFAULT_CLOCK = datetime(2025, 6, 15, 12, 0, tzinfo=VIETNAM)
@@ -126,6 +130,28 @@ SITE_PLANS: dict[str, SitePlan] = {
         REFORM,
         None,
         Fate("dark", REFORM),
+    ),
+    # Two families no declaration was written for: they exist to test auto-declaration
+    # (crawler/inference), which must learn them from their start pages alone.
+    "quangngai": SitePlan(
+        "quangngai.gov.vn",
+        "Cổng thông tin điện tử tỉnh Quảng Ngãi",
+        LIFERAY_PROVINCE,
+        [(section, name) for name, (section, _) in LIFERAY_SECTIONS.items()],
+        _when(2018),
+        DEFAULT_CLOCK,
+        None,
+        None,
+    ),
+    "quangnam": SitePlan(
+        "quangnam.gov.vn",
+        "Cổng thông tin điện tử tỉnh Quảng Nam",
+        WEBFORMS,
+        [(key, name) for key, name in WEBFORMS_SECTIONS.items()],
+        _when(2018),
+        DEFAULT_CLOCK,
+        None,
+        None,
     ),
 }
 

@@ -17,6 +17,7 @@ from crawler.inference.writing import render
 from crawler.platforms import detect, get_platform
 from crawler.portals import Portal, get_portal, reload_portals
 from crawler.registry import registry, registry_entry
+from crawler.urls import canonical_url
 from simulator import Simulator
 from tests.hanoi_mirror import articles as hanoi_articles
 from tests.hanoi_mirror import read_page
@@ -192,3 +193,33 @@ def test_add_refuses_a_site_that_is_declared_already(tmp_path):
     assert result.returncode == 1
     assert "declared already, as 'honglinh'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["quangngai", "quangnam"])
+def test_families_nobody_declared_are_learned_and_crawled_whole(family, tmp_path):
+    """A Liferay province portal unlike Hanoi's, and an ASP.NET WebForms portal whose listings
+    page only by postback: no declaration or rule was written for either."""
+    with Simulator(seed=5, articles=150, only=[family]) as sim:
+        site = sim.sites[family]
+        url = f"https://{site.host}{site.family.home_path(site)}"
+        db = tmp_path / "news.db"
+        result = run(
+            "crawl", url, "--fetch-base", sim.base_url(family), "--db", str(db), cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        expected = {
+            canonical_url(f"https://{site.host}{site.family.article_path(site, a)}")
+            for a in site.visible(sim.now())
+        }
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT url, title, text, published FROM articles").fetchall()
+        (kept,) = conn.execute("SELECT declaration FROM sources").fetchone()
+    urls = {url for url, *_ in rows}
+    assert len(urls & expected) >= 0.98 * len(expected)
+    assert urls <= expected  # no trap, print view or listing stored
+    assert all(title and text and published for _, title, text, published in rows)
+    if family == "quangnam":
+        assert Portal.from_json(kept).postback_pager

@@ -25,21 +25,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import lxml.html
-
 from crawler.inference.homepage import feeds_of, site_name, template_fingerprint
+from crawler.inference.listings import SELECTOR_SAMPLES, ListingDiscovery
+from crawler.inference.pages import is_article
 from crawler.inference.probe import DEFAULT_BUDGET, Page, Probe, ProbeError
-from crawler.inference.shapes import Group, escape, group_by_shape, id_regex, shape_of
-from crawler.inference.template import Learned, learn_selectors, text_pieces
+from crawler.inference.shapes import (
+    Group,
+    escape,
+    group_by_shape,
+    id_in_path,
+    id_in_query_only,
+    id_regex,
+    shape_of,
+)
+from crawler.inference.template import Learned, learn_selectors
 from crawler.platforms import COMMON_DENY, Platform, all_platforms, detect
 from crawler.portals import Portal, Selectors
 from crawler.urls import PAGE_PARAMS, path_and_query
 
-ARTICLE_PROSE = 400  # characters of running text (pieces of 60 or more) that make an article
-LISTING_LINKS = 3  # article links that make a listing
 MAX_ARTICLE_GROUPS = 6
-MAX_LISTING_GROUPS = 10
-SELECTOR_SAMPLES = 6
 
 
 @dataclass
@@ -101,7 +105,7 @@ def infer_portal(
     return _Inferrer(probe, origin, start, facts).run()
 
 
-class _Inferrer:
+class _Inferrer(ListingDiscovery):
     def __init__(self, probe: Probe, origin: str, start: str, facts: PortalFacts) -> None:
         self.probe, self.origin, self.start, self.facts = probe, origin, start, facts
         self.evidence: list[str] = []
@@ -113,6 +117,7 @@ class _Inferrer:
         self.deny: list[str] = list(COMMON_DENY)
         self.page_params = {"page", "trang", "p", "pg", "pageindex", "paged"}
         self.platform: Platform | None = None
+        self.postback = False
 
     def run(self) -> Inference:
         sitemaps = self.probe.robots()
@@ -205,15 +210,15 @@ class _Inferrer:
         candidates = [g for g in group_by_shape(fresh) if self._article_like(g)]
         # The platform's article shape first, then ids in the path (a query's numbers are more
         # often a portlet's state than an article's id), then the biggest groups.
-        candidates.sort(key=lambda g: (not self._platform_article(g), not _id_in_path(g)))
+        candidates.sort(key=lambda g: (not self._platform_article(g), not id_in_path(g)))
         for group in candidates[:MAX_ARTICLE_GROUPS]:
             regex = group.regex()
             if regex in self.not_articles or regex in self.articles:
                 continue
             if (
                 self.articles
-                and not _id_in_path(group)
-                and any(_id_in_path(g) for g in self.articles.values())
+                and id_in_query_only(group)
+                and any(id_in_path(g) for g in self.articles.values())
             ):
                 continue  # a site has one article scheme: ids in the path, not in a query
             verdicts = []
@@ -222,7 +227,7 @@ class _Inferrer:
             for path in members[:4]:
                 page = self._fetch(path)
                 if page is not None:
-                    verdicts.append(_is_article(page))
+                    verdicts.append(is_article(page))
                 if len(verdicts) == 2:
                     break
             if verdicts and all(verdicts):
@@ -243,56 +248,12 @@ class _Inferrer:
 
     # listings --------------------------------------------------------------------------------
 
-    @property
-    def _listing_paths(self) -> set[str]:
-        matcher = self._listing_matcher()
-        return {p for p in self.pages if p == self.start or (matcher and matcher.search(p))}
-
-    def _listing_matcher(self) -> re.Pattern[str] | None:
-        return re.compile("|".join(self.listings)) if self.listings else None
-
-    def _find_listings(self, links: list[str]) -> None:
-        articles = self._article_matcher()
-        if articles is None:
-            return
-        listed = self._listing_matcher()
-        fresh = [
-            link
-            for link in dict.fromkeys(links)
-            if not articles.search(link)
-            and not (listed and listed.search(link))
-            and link != self.start
-        ]
-        groups = [g for g in group_by_shape(fresh) if g.regex() not in self.not_listings]
-        for group in groups[:MAX_LISTING_GROUPS]:
-            if self.probe.left <= SELECTOR_SAMPLES:
-                break
-            regex = group.regex()
-            # Pages fetched already first, then the likeliest news sections: a group of section
-            # pages also holds "contact" and "about" pages.
-            ordered = sorted(
-                group.paths, key=lambda p: (p not in self.pages, not _NEWSY.search(p), p)
-            )
-            for path in ordered[:2]:
-                page = self._fetch(path)
-                count = sum(1 for link in page.links if articles.search(link)) if page else 0
-                if count >= LISTING_LINKS:
-                    self.listings[regex] = group
-                    self.evidence.append(
-                        f"listings {regex}: {len(group.paths)} links; {path} lists {count} articles"
-                    )
-                    break
-            else:
-                self.not_listings.add(regex)
-
     def _article_samples(self) -> list[Page]:
         matcher = self._article_matcher()
         if matcher is None:
             return []
         main = re.compile(next(iter(self.articles)))  # the biggest group: one kind of article
-        fetched = sorted(
-            p for p, page in self.pages.items() if main.search(p) and _is_article(page)
-        )
+        fetched = sorted(p for p, page in self.pages.items() if main.search(p) and is_article(page))
         seen = sorted(
             {link for p in self.pages.values() for link in p.links if main.search(link)}
             - set(self.pages)
@@ -302,7 +263,7 @@ class _Inferrer:
             if len(fetched) >= SELECTOR_SAMPLES or self.probe.left <= 0:
                 break
             page = self._fetch(path)
-            if page is not None and _is_article(page):
+            if page is not None and is_article(page):
                 fetched.append(path)
         return [self.pages[p] for p in fetched[:SELECTOR_SAMPLES]]
 
@@ -346,41 +307,14 @@ class _Inferrer:
             ),
             sitemaps=tuple(sitemaps),
             feeds=feeds,
+            postback_pager=self.postback,
             notes="inferred by portal-archive add",
         )
-
-
-def _id_in_path(group: Group) -> bool:
-    return any(token.has_id for token in shape_of(group.paths[0]).path)
-
-
-_NEWSY = re.compile(r"(?i)tin|news|su-kien|chuyen-muc|category|thoi-su|hoat-dong|bai-viet|posts")
 
 
 def _either(regexes: Mapping[str, object]) -> str:
     ordered = list(regexes)
     return ordered[0] if len(ordered) == 1 else "(" + "|".join(ordered) + ")"
-
-
-def _is_article(page: Page) -> bool:
-    if page.doc is None:
-        return False
-    for meta in page.doc.iter("meta"):
-        if meta.get("property") == "og:type" and meta.get("content") == "article":
-            return True
-    prose = listed = 0
-    for holder, text in text_pieces(page.doc):
-        if len(text) >= 60:
-            prose += len(text)
-            parent = holder.getparent()
-            if _titled_link(holder) or (parent is not None and _titled_link(parent)):
-                listed += len(text)
-    # A listing's summaries are prose too, but each sits beside its article's link.
-    return prose - listed >= ARTICLE_PROSE
-
-
-def _titled_link(element: lxml.html.HtmlElement) -> bool:
-    return any(len(" ".join(a.text_content().split())) >= 25 for a in element.iter("a"))
 
 
 def _preferred(platform: Platform | None) -> dict[str, tuple[str, ...]]:

@@ -29,6 +29,9 @@ def site_name(home: Page) -> str | None:
             return str(meta.get("content")).strip()
     title = home.doc.find(".//title")
     text = " ".join(title.text_content().split()) if title is not None else ""
+    first, separator, rest = text.partition(" - ")
+    if separator and first.casefold() in ("trang chủ", "trang chu", "home", "trang nhất"):
+        text = rest  # "Trang chủ - <the site's name>"
     return text[:120] or None
 
 

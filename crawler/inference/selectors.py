@@ -57,6 +57,10 @@ def candidates(element: lxml.html.HtmlElement) -> list[str]:
     if len(classes) > 1:
         found.append(f"{tag}." + ".".join(classes))
     parent = element.getparent()
+    opening = parent.getparent() if parent is not None and parent.tag == "p" else None
+    if tag in ("strong", "b") and opening is not None:
+        if next((c for c in opening if isinstance(c.tag, str)), None) is parent:
+            found += [f"{outer} > p:first-child > {tag}" for outer in plain_candidates(opening)]
     if parent is not None:
         for outer in plain_candidates(parent):
             found.append(f"{outer} > {tag}")

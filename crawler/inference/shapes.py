@@ -23,6 +23,7 @@ _HEX_ID = re.compile(r"^[0-9a-f]{24,32}$")
 _SLUG = re.compile(r"^[A-Za-z0-9_]+(?:[-_][A-Za-z0-9_]+){4,}$")
 _ID_AT_END = re.compile(r"^(?P<slug>.+?)-(?P<prefix>[A-Za-z]{0,4})(?P<id>\d{3,})$")
 _ID_AT_START = re.compile(r"^(?P<id>\d{3,})-(?P<slug>.+)$")
+_YEAR = re.compile(r"(19|20)\d\d")
 _RANDOM_ID_AT_END = re.compile(r"^(?P<slug>.+?)-?(?P<id>[0-9a-z]{6,12})$")
 
 NUMBER = r"\d+"
@@ -62,11 +63,20 @@ def segment_token(segment: str) -> Token:
         if _ID_AT_START.match(stem):
             return Token("id-slug", rf"\d{{3,}}-{SLUG}" + ext, has_id=True)
         at_end = _ID_AT_END.match(stem)
-        if at_end:
+        if at_end and not _YEAR.fullmatch(at_end.group("id")):  # "...-nam-2024" is a title
             prefix = escape(at_end.group("prefix"))
             return Token("slug-id", rf"{SLUG}-{prefix}\d{{3,}}" + ext, has_id=True)
         return Token("slug", SLUG + ext)
     return Token("literal", escape(segment))
+
+
+_INSTANCE = re.compile(r"INSTANCE_[A-Za-z0-9]+")
+
+
+def query_name(name: str) -> str:
+    """A query parameter's name as a regex: a Liferay portlet's instance id (``_101_INSTANCE_
+    Xq3Lm9Ka_cur``) differs from section to section, the parameter does not."""
+    return _INSTANCE.sub("INSTANCE_[A-Za-z0-9]+", escape(name))
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,7 @@ def shape_of(path_and_query: str) -> Shape:
     segments = [s for s in parts.path.split("/") if s]
     query = tuple(
         sorted(
-            (name, "number" if value.isdigit() else "text")
+            (_INSTANCE.sub("INSTANCE_x", name), "number" if value.isdigit() else "text")
             for name, value in parse_qsl(parts.query, keep_blank_values=True)
         )
     )
@@ -159,7 +169,8 @@ def shape_regex(paths: list[str], anchored: bool = True) -> str:
             parts.append(r"[^/?]+" + escape(extension))
     path = "/" + "/".join(parts) + ("/" if first.trailing_slash else "")
     query = "&".join(
-        f"{escape(name)}={NUMBER if kind == 'number' else '[^&]*'}" for name, kind in first.query
+        f"{query_name(name)}={NUMBER if kind == 'number' else '[^&]*'}"
+        for name, kind in first.query
     )
     regex = path + (r"\?" + query if query else "")
     return ("^" + regex if anchored else regex) + "$"
@@ -189,3 +200,19 @@ def id_regex(paths: list[str]) -> str | None:
         if token.kind == "hex":
             return r"/(?P<id>[0-9a-f]{24,32})" + token.regex[len("[0-9a-f]{24,32}") :] + "/?$"
     return None
+
+
+def id_in_query_only(group: Group) -> bool:
+    shape = shape_of(group.paths[0])
+    return not any(t.has_id or t.kind == "slug" for t in shape.path) and shape.has_id
+
+
+def names_an_article(group: Group) -> bool:
+    """Whether the group's last path segment is an article's slug or id: such pages are
+    articles (linking related ones), never listings."""
+    shape = shape_of(group.paths[0])
+    return bool(shape.path) and shape.path[-1].kind in ("slug", "slug-id", "id-slug", "hex")
+
+
+def id_in_path(group: Group) -> bool:
+    return any(token.has_id for token in shape_of(group.paths[0]).path)

@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 
 import lxml.html
 
+from crawler.inference.drops import AUTHOR_HINT, captions_inside, template_inside
+from crawler.inference.pages import SKIP, text_pieces
 from crawler.inference.selectors import candidates, css, first_match, text_of
 
-_SKIP = frozenset(["script", "style", "noscript", "head", "title", "meta", "link", "iframe"])
 _DATE = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}",
     re.IGNORECASE,
 )
 _LEAD_HINT = re.compile(r"sapo|lead|summary|tomtat|tom-tat|description|mota|chapo|intro|trichyeu")
-_AUTHOR_HINT = re.compile(r"author|tacgia|tac-gia|byline|writer|nguoiviet|butdanh")
 _SPACE = re.compile(r"\s+")
 
 
@@ -72,10 +72,16 @@ def learn_selectors(
         learned.evidence.append(
             f"body {found!r}: holds the text that changes on all {len(docs)} sampled articles"
         )
-        learned.drop = _template_inside(samples, found)
+        learned.drop = template_inside(samples, found)
         if learned.drop:
             learned.evidence.append(
                 f"drop {', '.join(learned.drop)}: the same on every article, inside the body"
+            )
+        captions = captions_inside(samples, found)
+        if captions:
+            learned.drop += captions
+            learned.evidence.append(
+                f"drop {', '.join(captions)}: image captions inside the body (short, by an image)"
             )
     titles = [_title_element(s.doc) for s in samples]
     if sum(t is not None for t in titles) >= _most(len(samples)):
@@ -137,26 +143,6 @@ def _field(
 
 
 # comparing pages -----------------------------------------------------------------------------
-
-
-def text_pieces(doc: lxml.html.HtmlElement) -> list[tuple[lxml.html.HtmlElement, str]]:
-    """Every piece of text of the page not inside a link, with the element holding it."""
-    found = []
-    for element in doc.iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP:
-            continue
-        in_link = element.tag == "a" or any(a.tag == "a" for a in element.iterancestors())
-        if element.text and not in_link and element.tag not in _SKIP:
-            text = _SPACE.sub(" ", element.text).strip()
-            if text:
-                found.append((element, text))
-        parent = element.getparent()
-        if element.tail and parent is not None and parent.tag not in _SKIP:
-            parent_in_link = parent.tag == "a" or any(a.tag == "a" for a in parent.iterancestors())
-            text = _SPACE.sub(" ", element.tail).strip()
-            if text and not parent_in_link:
-                found.append((parent, text))
-    return found
 
 
 def _compare(docs: list[lxml.html.HtmlElement]) -> list[_Sample]:
@@ -221,7 +207,7 @@ def _title_element(doc: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
     best = None
     body = doc.find(".//body")
     for element in (body if body is not None else doc).iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
+        if not isinstance(element.tag, str) or element.tag in SKIP or element.tag == "a":
             continue
         text = text_of(element).casefold()
         rest = wanted[len(text) :].lstrip() if wanted.startswith(text) else None
@@ -236,7 +222,7 @@ def _date_element(
 ) -> lxml.html.HtmlElement | None:
     """The smallest short element outside the body that holds a date and changes."""
     for element in sample.doc.iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP:
+        if not isinstance(element.tag, str) or element.tag in SKIP:
             continue
         if body is not None and (element is body or body in element.iterancestors()):
             continue
@@ -258,8 +244,10 @@ def _lead_element(
         if element is title:
             after_title = True
             continue
-        if not isinstance(element.tag, str) or element.tag in _SKIP or element.tag == "a":
+        if not isinstance(element.tag, str) or element.tag in SKIP or element.tag == "a":
             continue
+        if body is not None and element is body:
+            return _bold_opening(body)
         marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
         text = text_of(element)
         if not 40 <= len(text) <= 800 or sample.varying.get(element, 0) < 0.8 * len(text):
@@ -268,8 +256,6 @@ def _lead_element(
             continue  # a date line, not a lead
         if _LEAD_HINT.search(marks):
             return element
-        if body is not None and element is body:
-            return None
         inside = body is not None and body in element.iterancestors()
         if (
             after_title
@@ -284,55 +270,27 @@ def _lead_element(
     return None
 
 
+def _bold_opening(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The lead many portals write as the body's first paragraph, all in bold."""
+    first = next((c for c in body if isinstance(c.tag, str)), None)
+    if first is None or first.tag != "p" or first.text and first.text.strip():
+        return None
+    bold = [c for c in first if isinstance(c.tag, str)]
+    if len(bold) == 1 and bold[0].tag in ("strong", "b") and not (bold[0].tail or "").strip():
+        return bold[0] if 40 <= len(text_of(bold[0])) <= 800 else None
+    return None
+
+
 def _author_element(
     sample: _Sample, body: lxml.html.HtmlElement | None
 ) -> lxml.html.HtmlElement | None:
     for element in sample.doc.iter():
-        if not isinstance(element.tag, str) or element.tag in _SKIP:
+        if not isinstance(element.tag, str) or element.tag in SKIP:
             continue
         marks = f"{element.get('class', '')} {element.get('id', '')}".lower()
-        if _AUTHOR_HINT.search(marks) and 2 <= len(text_of(element)) <= 80:
+        if AUTHOR_HINT.search(marks) and 2 <= len(text_of(element)) <= 80:
             return element
     return None
-
-
-def _template_inside(samples: list[_Sample], body_selector: str) -> tuple[str, ...]:
-    """Blocks inside the body that are the same on every article (toolbars, counters)."""
-    counted: Counter[str] = Counter()
-    for sample in samples:
-        body = first_match(sample.doc, body_selector)
-        if body is None:
-            continue
-        found: set[str] = set()
-        for element in body.iterdescendants():
-            if not isinstance(element.tag, str) or element.tag in _SKIP:
-                continue
-            text = text_of(element)
-            if text and sample.varying.get(element, 0) == 0 and len(text) < 300:
-                parent = element.getparent()
-                if parent is not None and parent is not body and sample.varying.get(parent, 0) == 0:
-                    continue
-                if _AUTHOR_HINT.search(
-                    f"{element.get('class', '')} {element.get('id', '')}".lower()
-                ):
-                    continue  # the byline: extraction takes it out of the text by itself
-                # Only selectors naming the block itself: "body > p" would drop every paragraph.
-                found.update(c for c in candidates(element)[:2] if " > " not in c)
-        counted.update(found)
-    unchanging = [s for s, n in counted.items() if n == len(samples)]
-    return tuple(sorted(s for s in unchanging if _only_template(samples, body_selector, s)))[:5]
-
-
-def _only_template(samples: list[_Sample], body_selector: str, selector: str) -> bool:
-    """Whether ``selector`` matches nothing that changes from article to article."""
-    for sample in samples:
-        body = first_match(sample.doc, body_selector)
-        if body is not None and any(sample.varying.get(e, 0) for e in css(selector)(body)):
-            return False
-    return True
-
-
-# selectors -----------------------------------------------------------------------------------
 
 
 def _choose(

@@ -116,6 +116,9 @@ class Portal:
     # The CMS family (crawler/platforms): its profile fills the URL rules and selectors this
     # declaration leaves out, and adds the family's trap patterns to ``deny_patterns``.
     platform: str | None = None
+    # Listing pages that page only by posting their form back (ASP.NET WebForms pagers:
+    # ``__doPostBack('…','Page$2')``): the spider posts it back, for the next page only.
+    postback_pager: bool = False
     notes: str = ""
 
     def __post_init__(self) -> None:

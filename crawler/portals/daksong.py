@@ -1,6 +1,6 @@
 """Cổng TTĐT huyện Đắk Song, Đắk Nông (SharePoint 2010 blog site; dark since the district level
-was abolished on 1 July 2025). One category pages by date, another only by JavaScript postback,
-which no crawler can follow: only its first page is reachable."""
+was abolished on 1 July 2025). One category pages by date, another only by JavaScript postback
+(``__doPostBack``): the crawl posts the page's form back, as a browser does."""
 
 from crawler.portals._base import Portal, Selectors
 
@@ -12,6 +12,7 @@ PORTAL = Portal(
     level="district",
     kind="government",
     origin="https://daksong.daknong.gov.vn",
+    postback_pager=True,
     start_paths=("/Pages/home.aspx",),
     article_pattern=r"/Lists/Posts/ViewPost\.aspx\?ID=\d+$",
     article_id_pattern=r"ViewPost\.aspx\?ID=(?P<id>\d+)",

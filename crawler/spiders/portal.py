@@ -42,6 +42,7 @@ from crawler.links import LinkReader
 from crawler.listing import listing_dates
 from crawler.options import CrawlOptions
 from crawler.portals import Portal, get_portal
+from crawler.spiders.postback import PostbackPaging
 from crawler.spiders.sitemaps import SitemapReading
 from crawler.spiders.walk import ListingWalk
 from crawler.urls import canonical_url, rebase, site_of, trap_reason
@@ -56,7 +57,7 @@ KIND_MEMORY = 200_000  # canonical URLs whose kind (article, listing, denied...)
 _ARTICLE, _LISTING = "article", "listing"
 
 
-class PortalSpider(UsesArchive, ListingWalk, SitemapReading, scrapy.Spider):
+class PortalSpider(UsesArchive, ListingWalk, SitemapReading, PostbackPaging, scrapy.Spider):
     name = "portal"
 
     def __init__(
@@ -85,18 +86,15 @@ class PortalSpider(UsesArchive, ListingWalk, SitemapReading, scrapy.Spider):
         self.listings_requested: set[str] = set()
         self.article_keys: set[str] = set()  # articles requested in this crawl (id, else URL)
         self.seen_known: set[str] = set()  # archived articles linked to in this crawl
-        # An article's URLs whose fetch is under way: the first, then other sections' copies.
-        self.alternates: dict[str, list[str]] = {}
+        self.alternates: dict[str, list[str]] = {}  # an article's URLs: first, other copies
         self.failed_urls: set[str] = set()  # article URLs that failed: not worth a second try
         self.sitemap_stamps: list[ListedLastmod] = []  # child sitemaps read, kept at the end
         self.articles_requested = 0
         # Pagination is followed from a listing page only while fewer than this many listing
         # pages in a row brought no new article (0: always follow, as a backfill does).
         self.stale_listing_limit = stale_listing_limit
-        # Backfill: walk every listing page back to this day (listing dates say how far).
-        self.since = since
-        # ... and leave out articles listed as newer than this day.
-        self.until = until
+        # Backfill: walk listings back to ``since``, leave out articles listed after ``until``.
+        self.since, self.until = since, until
         if self.since is not None or self.until is not None:
             self.stale_listing_limit = 0
         self.max_xml_size = max_xml_size
@@ -245,6 +243,8 @@ class PortalSpider(UsesArchive, ListingWalk, SitemapReading, scrapy.Spider):
             request.meta["stale"] = stale
             self._carry_walk(response, request)
             yield request
+        if on_listing and (postback := self._next_postback(response, stale)) is not None:
+            yield postback
 
     def _kind(self, url: str) -> str:
         """What an on-site canonical ``url`` is to the crawl: an article, a listing, or the

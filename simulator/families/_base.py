@@ -61,7 +61,16 @@ class Family:
     def robots(self, site: Site) -> str:
         return "User-agent: *\nDisallow: /admin/\n"
 
-    def route(self, site: Site, now: datetime, path: str, raw_query: str) -> Reply:
+    def route(
+        self,
+        site: Site,
+        now: datetime,
+        path: str,
+        raw_query: str,
+        form: dict[str, list[str]] | None = None,
+    ) -> Reply:
+        """The reply to a GET (or to a form posted to ``path``: most families answer it as
+        the GET, as most servers do; WebForms pages read it)."""
         query = parse_qs(raw_query, keep_blank_values=True)
         if path == "/robots.txt":
             rules = self.robots(site)

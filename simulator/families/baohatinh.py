@@ -58,7 +58,14 @@ class BaoHaTinh(Family):
         match = _OLD.match(path) or _NEW.match(path)
         return int(match.groups()[-1]) if match else None
 
-    def route(self, site: Site, now: datetime, path: str, raw_query: str) -> Reply:
+    def route(
+        self,
+        site: Site,
+        now: datetime,
+        path: str,
+        raw_query: str,
+        form: dict[str, list[str]] | None = None,
+    ) -> Reply:
         new = self.redesigned(site)
         if new and _OLD.match(path):
             article, status = site.find(int(_OLD.match(path).group(3)), now)  # type: ignore[union-attr]
@@ -67,7 +74,7 @@ class BaoHaTinh(Family):
             return Reply(301, "", {"Location": self.new_path(article)})
         if not new and _NEW.match(path):
             return Reply(404, "<html><body>Không tìm thấy</body></html>")
-        return super().route(site, now, path, raw_query)
+        return super().route(site, now, path, raw_query, form)
 
     def robots(self, site: Site) -> str:
         sitemap = "Sitemap: /sitemap.xml\n" if self.redesigned(site) else ""

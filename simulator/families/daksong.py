@@ -3,7 +3,8 @@
 Layout tables, the body inside ``div.ExternalClass<GUID>``, ``p.Title`` + bold sapo + ``td.Time``
 (date only), "TIN ĐÃ ĐƯA" list with ``span.ShowDate``, "Bản in", a JS-filled view counter, a
 ``<base href>``. Blog URLs: ``ViewPost.aspx?ID=``; one category pages by date
-(``AllPosts.aspx?CategoryId=16&PublishedDate=…``), the other only by ``__doPostBack``. Body text
+(``AllPosts.aspx?CategoryId=16&PublishedDate=…``), the other only by ``__doPostBack``: its pager
+posts the page's form back to the same URL. Body text
 mixes HTML entities with raw combining marks (NFD), as the real site does.
 """
 
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import UTC, datetime
+from urllib.parse import parse_qs
 
 from simulator.content import SimArticle
-from simulator.families._base import Family, Reply, ddmmyyyy, e, first_query
+from simulator.families._base import Family, Reply, ddmmyyyy, e, first_query, pager_window
 from simulator.site import Site
 
 POSTS = "/TinTuc/tintuc/Lists/Posts"
@@ -81,8 +83,43 @@ class DakSong(Family):
                 last = page[-1].published.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
                 more = f'<div class="css_Xemtiep"><a href="{POSTS}/AllPosts.aspx?CategoryId={cid}&amp;PublishedDate={last}"><img src="/_layouts/images/xemtiep.gif" alt="Xem tiếp"/></a></div>'
             else:
-                more = "<div class=\"pager\"><a href=\"javascript:__doPostBack('ctl00$m$g_5b8f$pager','Page$2')\">2</a></div>"
+                return Reply(200, self._postback_page(site, now, cid, 1))
         return Reply(200, self._page(site, CATEGORIES[cid], self._rows(site, page) + more))
+
+    def route(
+        self,
+        site: Site,
+        now: datetime,
+        path: str,
+        raw_query: str,
+        form: dict[str, list[str]] | None = None,
+    ) -> Reply:
+        """A posted-back pager link of the "Thông báo" list: the page it names."""
+        if form is None or path != f"{POSTS}/Category.aspx":
+            return super().route(site, now, path, raw_query, form)
+        argument = (form.get("__EVENTARGUMENT") or [""])[0]
+        cid = first_query(parse_qs(raw_query), "CategoryId", "16")
+        if not (form.get("__VIEWSTATE") or [""])[0] or not argument.startswith("Page$"):
+            return Reply(500, "<html><body>Invalid postback or callback argument.</body></html>")
+        number = argument.removeprefix("Page$")
+        if cid != "17" or not number.isdigit():
+            return Reply(500, "<html><body>Invalid postback or callback argument.</body></html>")
+        return Reply(200, self._postback_page(site, now, cid, int(number)))
+
+    def _postback_page(self, site: Site, now: datetime, cid: str, number: int) -> str:
+        """A page of the list paged only by __doPostBack: the SharePoint form, its pager."""
+        items, total = self.pages(site.visible(now, CATEGORIES[cid]), number, site.page_size)
+        pager = " ".join(
+            f"<a href=\"javascript:__doPostBack('ctl00$m$g_5b8f$pager','Page${n}')\">{n}</a>"
+            if n != number
+            else f"<span>{n}</span>"
+            for n in pager_window(number, total)
+        )
+        form = f"""<form method="post" action="TinTuc/tintuc/Lists/Posts/Category.aspx?CategoryId={cid}" id="aspnetForm">
+<input type="hidden" name="__VIEWSTATE" id="__VIEWSTATE" value="/wEPDwUKLTk1{cid}{number}" />
+<input type="hidden" name="__EVENTTARGET" value="" /><input type="hidden" name="__EVENTARGUMENT" value="" />
+{self._rows(site, items)}<div class="pager">{pager}</div></form>"""
+        return self._page(site, CATEGORIES[cid], form)
 
     def _rows(self, site: Site, items: list[SimArticle]) -> str:
         rows = "".join(

@@ -39,7 +39,14 @@ class LongMyOld(Family):
     def article_path(self, site: Site, article: SimArticle) -> str:
         return f"/tin-tuc/{article.id}-{article.slug()}.aspx"
 
-    def route(self, site: Site, now: datetime, path: str, raw_query: str) -> Reply:
+    def route(
+        self,
+        site: Site,
+        now: datetime,
+        path: str,
+        raw_query: str,
+        form: dict[str, list[str]] | None = None,
+    ) -> Reply:
         moved_at, new_host = site.options.get("moved_at"), site.options.get("new_host")
         if isinstance(moved_at, datetime) and now >= moved_at and path != "/robots.txt":
             target = f"https://{new_host}/"
@@ -49,7 +56,7 @@ class LongMyOld(Family):
                 if article is not None:
                     target = f"https://{new_host}{NEW.article_path(site, article)}"
             return Reply(301, "", {"Location": target})
-        return super().route(site, now, path, raw_query)
+        return super().route(site, now, path, raw_query, form)
 
     def listing(
         self, site: Site, now: datetime, path: str, query: dict[str, list[str]]
