@@ -186,6 +186,11 @@ def test_crawl_url_learns_an_undeclared_site_once_and_keeps_its_declaration(
     visible = simulator.sites["honglinh"].visible(simulator.now())
     assert stored >= 0.98 * len(visible)
     assert Portal.from_json(kept).origin == "https://xamoi.hatinh.gov.vn"
+    # A redesign (the start page's template no longer the one learned): learned again.
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE sources SET template = 'old-theme header footer'")
+    third = run("crawl", url, "--fetch-base", honglinh, "--db", str(db), cwd=tmp_path)
+    assert "nobody declared this site" in third.stdout, third.stderr
 
 
 def test_add_refuses_a_site_that_is_declared_already(tmp_path):
@@ -212,6 +217,21 @@ def test_families_nobody_declared_are_learned_and_crawled_whole(family, tmp_path
             canonical_url(f"https://{site.host}{site.family.article_path(site, a)}")
             for a in site.visible(sim.now())
         }
+        # `add` fills what the registry knows: both are real provincial portals.
+        folder = tmp_path / "mine"
+        added = run(
+            "add",
+            url,
+            "--fetch-base",
+            sim.base_url(family),
+            "--portals-dir",
+            str(folder),
+            cwd=tmp_path,
+        )
+        assert added.returncode == 0, added.stderr
+        written = next(folder.glob("*.py")).read_text(encoding="utf-8")
+        entry = registry_entry(site.host)
+        assert f'province="{entry.province}"' in written and 'level="province"' in written
     import sqlite3
 
     with sqlite3.connect(db) as conn:
