@@ -16,7 +16,7 @@ import lxml.html
 import pytest
 
 from crawler.inference.template import learn_selectors
-from crawler.portals import Portal, Selectors, all_portals
+from crawler.portals import Portal, all_portals
 from pipelines.extraction import extract_article
 from simulator import DEFAULT_CLOCK, SITE_PLANS, build_sites
 from simulator.fixtures import FIXTURE_SEED, render, write_fixtures
@@ -44,15 +44,7 @@ def learned_portal(family):
     site = build_sites(seed=FIXTURE_SEED, only=[family])[family]
     pages = [render(site, a, DEFAULT_CLOCK)[1] for a in site.visible(DEFAULT_CLOCK)[:6]]
     docs = [lxml.html.document_fromstring(page) for page in pages]
-    learned = learn_selectors(docs, {})
-    selectors = Selectors(
-        title=learned.title,
-        lead=learned.lead,
-        body=learned.body,
-        published=learned.published,
-        author=learned.author,
-        drop=learned.drop,
-    )
+    selectors = learn_selectors(docs, {}).selectors()
     return Portal(
         id=family,
         name=site.name,

@@ -40,7 +40,7 @@ from crawler.inference.shapes import (
 )
 from crawler.inference.template import Learned, learn_selectors
 from crawler.platforms import COMMON_DENY, Platform, all_platforms, detect
-from crawler.portals import Portal, Selectors
+from crawler.portals import Portal
 from crawler.urls import PAGE_PARAMS, path_and_query
 
 MAX_ARTICLE_GROUPS = 6
@@ -297,14 +297,7 @@ class _Inferrer(ListingDiscovery):
             article_id_pattern=id_pattern,
             listing_pattern=listing_pattern,
             deny_patterns=tuple(self.deny),
-            selectors=Selectors(
-                title=learned.title,
-                lead=learned.lead,
-                body=learned.body,
-                published=learned.published,
-                author=learned.author,
-                drop=learned.drop,
-            ),
+            selectors=learned.selectors(),
             sitemaps=tuple(sitemaps),
             feeds=feeds,
             postback_pager=self.postback,

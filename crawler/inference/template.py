@@ -21,6 +21,7 @@ import lxml.html
 from crawler.inference.drops import AUTHOR_HINT, captions_inside, template_inside
 from crawler.inference.pages import SKIP, text_pieces
 from crawler.inference.selectors import candidates, css, first_match, text_of
+from crawler.portals import Selectors
 
 _DATE = re.compile(
     r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}",
@@ -41,6 +42,16 @@ class Learned:
     author: str | None = None
     drop: tuple[str, ...] = ()
     evidence: list[str] = field(default_factory=list)
+
+    def selectors(self) -> Selectors:
+        return Selectors(
+            title=self.title,
+            lead=self.lead,
+            body=self.body,
+            published=self.published,
+            author=self.author,
+            drop=self.drop,
+        )
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
@@ -99,6 +99,21 @@ def pager_window(page: int, total: int, around: int = 5) -> list[int]:
     current one (a pager linking all 10,000 pages of a deep archive would be unrealistic)."""
     shown = {1, total, *range(max(1, page - around), min(total, page + around) + 1)}
     return sorted(shown)
+
+
+def calendar_day(calendar: str, query: dict[str, list[str]], now: datetime) -> str | Reply:
+    """A work calendar's day (``?ngay=YYYY-MM-DD``, default today) linking the days before and
+    after it, whose links never end (a crawler trap); a 400 for a day that is not one."""
+    try:
+        day = datetime.strptime(first_query(query, "ngay", now.strftime("%Y-%m-%d")), "%Y-%m-%d")
+    except ValueError:
+        return Reply(400, "<html><body>Ngày không hợp lệ</body></html>")
+    prev, nxt = day - timedelta(days=1), day + timedelta(days=1)
+    return (
+        f"<h2>Lịch công tác ngày {day:%d/%m/%Y}</h2><p>Không có lịch công tác.</p>"
+        f'<a href="{calendar}?ngay={prev:%Y-%m-%d}">Ngày trước</a> '
+        f'<a href="{calendar}?ngay={nxt:%Y-%m-%d}">Ngày sau</a>'
+    )
 
 
 def not_found_page(site: Site) -> str:

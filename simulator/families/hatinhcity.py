@@ -8,10 +8,10 @@ captcha, and a work-calendar page whose previous/next-day links never end (a cra
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from simulator.content import SimArticle
-from simulator.families._base import Family, Reply, body_blocks, e, first_query, page_number
+from simulator.families._base import Family, Reply, body_blocks, calendar_day, e, page_number
 from simulator.site import Site
 
 _ARTICLE = re.compile(r"^/tin-tuc-su-kien/[a-z0-9-]+-(\d+)\.html$")
@@ -49,18 +49,9 @@ class HaTinhCity(Family):
     ) -> Reply | None:
         if path != CALENDAR:
             return None
-        try:
-            day = datetime.strptime(
-                first_query(query, "ngay", now.strftime("%Y-%m-%d")), "%Y-%m-%d"
-            )
-        except ValueError:
-            return Reply(400, "<html><body>Ngày không hợp lệ</body></html>")
-        prev, nxt = day - timedelta(days=1), day + timedelta(days=1)
-        body = (
-            f"<h2>Lịch công tác ngày {day:%d/%m/%Y}</h2><p>Không có lịch công tác.</p>"
-            f'<a href="{CALENDAR}?ngay={prev:%Y-%m-%d}">Ngày trước</a> '
-            f'<a href="{CALENDAR}?ngay={nxt:%Y-%m-%d}">Ngày sau</a>'
-        )
+        body = calendar_day(CALENDAR, query, now)
+        if isinstance(body, Reply):
+            return body
         return Reply(200, self._page(site, now, "Lịch công tác", body))
 
     def _items(self, site: Site, items: list[SimArticle]) -> str:

@@ -13,13 +13,14 @@ maximized-portlet copy of every listing page, and a work calendar whose day link
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from simulator.content import SimArticle, slugify
 from simulator.families._base import (
     Family,
     Reply,
     body_blocks,
+    calendar_day,
     e,
     first_query,
     not_found_page,
@@ -131,20 +132,9 @@ class LiferayProvince(Family):
     ) -> Reply | None:
         if path != CALENDAR:
             return None
-        try:
-            day = datetime.strptime(
-                first_query(query, "ngay", now.strftime("%Y-%m-%d")), "%Y-%m-%d"
-            )
-        except ValueError:
-            return Reply(400, "<html><body>Ngày không hợp lệ</body></html>")
-        links = " ".join(
-            f'<a href="{CALENDAR}?ngay={d:%Y-%m-%d}">{label}</a>'
-            for d, label in (
-                (day - timedelta(days=1), "« Hôm trước"),
-                (day + timedelta(days=1), "Hôm sau »"),
-            )
-        )
-        body = f"<h2>Lịch công tác ngày {day:%d/%m/%Y}</h2><p>Chưa có lịch.</p>{links}"
+        body = calendar_day(CALENDAR, query, now)
+        if isinstance(body, Reply):
+            return body
         return Reply(200, self._page(site, "Lịch công tác", body, now))
 
     def _items(self, site: Site, items: list[SimArticle]) -> str:
