@@ -183,6 +183,45 @@ def test_tcvn3_letters(typed, meant):
     assert from_tcvn3(typed) == meant
 
 
+def test_a_vni_page_is_read_as_vietnamese():
+    """A 2006 page typed in VNI (VNI-Times), served as Latin-1: "huyeän Ñöùc Thoï" is
+    "huyện Đức Thọ"; its unclassed "Ngày đăng:" line dates it."""
+    body = (Path(__file__).parent / "fixtures" / "vni-page.html").read_bytes()
+    headers = {"Content-Type": "text/html; charset=iso-8859-1"}
+    article = extract_article("http://ductho.hatinh.gov.vn/tin/1.htm", body, headers, FETCHED_AT)
+    assert article.title == "Hội nghị tổng kết công tác năm 2005 của huyện Đức Thọ"
+    assert "Ủy ban nhân dân huyện Đức Thọ đã tổ chức hội nghị" in article.text
+    assert "đời sống nhân dân được cải thiện rõ rệt" in article.text
+    assert article.published == "2006-01-12" and article.language == "vi"
+    assert unicodedata.is_normalized("NFC", article.text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Vieät Nam", "Việt Nam"),
+        ("Nghò quyeát", "Nghị quyết"),
+        ("Thuû töôùng", "Thủ tướng"),
+        ("ÑAÛNG COÄNG SAÛN", "ĐẢNG CỘNG SẢN"),
+        ("coâng, coù, phoøng, nghóa", "công, có, phòng, nghĩa"),  # ô, ó, ò composed, not re-read
+        ("naêm, ñöôïc, vôùi", "năm, được, với"),
+    ],
+)
+def test_vni_letters(typed, meant):
+    from pipelines.extraction.legacy import from_vni
+
+    assert from_vni(typed) == meant
+
+
+def test_western_latin_pages_are_not_taken_for_vni():
+    from pipelines.extraction.legacy import looks_vni
+
+    french = "L'été à Genève: où êtes-vous? Ça coûte très cher, dit-il à l'hôtel. " * 20
+    german = "Über die Brücke gehen Bürger täglich; große Straßen, schöne Grüße. " * 20
+    spanish = "El año pasado en España, el niño comió piña con su compañero. " * 20
+    assert not any(looks_vni(text) for text in (french, german, spanish))
+
+
 def test_western_latin_pages_are_not_taken_for_tcvn3():
     from pipelines.extraction.legacy import looks_tcvn3
 

@@ -33,6 +33,14 @@ _DATE_ELEMENTS = lxml.etree.XPath(
 )
 
 
+# Short blocks a date line may stand in, unclassed: an old portal's "<p>Ngày đăng: …</p>".
+_SHORT_BLOCKS = lxml.etree.XPath("//p | //div[not(*)] | //span | //td[not(*)]")
+_DATE_LABEL = re.compile(
+    r"(Ngày đăng|Ngày cập nhật|Cập nhật|Đăng lúc|Đăng ngày|Ngày xuất bản|Thời gian đăng)\s*:?",
+    re.IGNORECASE,
+)
+
+
 @cache
 def _css(selector: str) -> CSSSelector:
     return CSSSelector(selector, translator="html")
@@ -44,8 +52,11 @@ def meta_date(doc: lxml.html.HtmlElement) -> str | None:
 
 
 def date_line(doc: lxml.html.HtmlElement) -> str | None:
-    """The first date line of the page (an element classed date, time, ngay...), day-first."""
-    return _first_date(_DATE_ELEMENTS(doc)[:20])
+    """The first date line of the page (an element classed date, time, ngay...), day-first;
+    else a short block that says it is one ("Ngày đăng: 12/01/2006", "Cập nhật: …")."""
+    return _first_date(_DATE_ELEMENTS(doc)[:20]) or _first_date(
+        e for e in _SHORT_BLOCKS(doc)[:400] if _DATE_LABEL.match(e.text_content().lstrip())
+    )
 
 
 def _first_date(elements: Iterable[lxml.html.HtmlElement]) -> str | None:

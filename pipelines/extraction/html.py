@@ -15,7 +15,7 @@ import ftfy
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
-from pipelines.extraction.legacy import from_tcvn3, looks_tcvn3
+from pipelines.extraction.legacy import from_tcvn3, from_vni, looks_tcvn3, looks_vni
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
@@ -73,6 +73,8 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
         text = ftfy.fix_encoding(text)
     if looks_tcvn3(text):
         text = from_tcvn3(text)  # Vietnamese typed in the legacy TCVN3 (.VnTime) encoding
+    elif looks_vni(text):
+        text = from_vni(text)  # ... or in VNI (two bytes a vowel)
     # An XHTML page's "<?xml ... encoding=...?>" says nothing once decoded, and lxml refuses
     # a decoded string that carries one.
     text = _XML_DECLARATION.sub("", text, count=1)

@@ -8,12 +8,16 @@ declarations, and its letters are mapped back (TCVN 5712:1993, the VN3 subset: l
 with their tone marks, and Ă Â Đ Ê Ô Ơ Ư; capitals with tone marks were typed with the
 ``.VnTimeH`` font on the lowercase codes, so they come back lowercase).
 
-VNI (two bytes a letter, "Xin chaøo") is not read yet.
+VNI (the "VNI-Times" fonts) types a vowel as its base letter followed by a byte for its marks,
+also Latin-1 letters: "Vieät Nam" for "Việt Nam", "Nghò quyeát" for "Nghị quyết". Such a page is
+recognised by many vowel + mark pairs (ù ø û õ ï for the tones, â á à å ã ä with a circumflex,
+ê é è ú ü ë with a breve) and a VNI font declaration, and is composed back into Unicode (NFC).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Each TCVN3 character, and the Unicode letter it stands for, in the same order.
 _TCVN3 = "µ¸¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖ×ÝØÜÞßãáâä«åèæçé¬êíëìîïóñòô\xadõøö÷ùúýûüþ¡¢§£¤¥¦"
@@ -46,3 +50,55 @@ def looks_tcvn3(text: str) -> bool:
 def from_tcvn3(text: str) -> str:
     """``text``'s TCVN3 letters as Unicode (NFC)."""
     return text.translate(_TABLE)
+
+
+# VNI: the byte after a vowel, as (vowel mark, tone mark) in combining characters.
+_CIRCUMFLEX, _BREVE, _HORN = "\u0302", "\u0306", "\u031b"
+_TONES = {"ù": "\u0301", "ø": "\u0300", "û": "\u0309", "õ": "\u0303", "ï": "\u0323"}
+_VNI_MARKS: dict[str, tuple[str, str]] = {
+    **{mark: ("", tone) for mark, tone in _TONES.items()},
+    **dict(zip("âáàåãä", ((_CIRCUMFLEX, t) for t in ("", *_TONES.values())), strict=True)),
+    **dict(zip("êéèúüë", ((_BREVE, t) for t in ("", *_TONES.values())), strict=True)),
+}
+_VNI_MARKS |= {mark.upper(): value for mark, value in _VNI_MARKS.items()}
+_VNI_BASES = {"ô": "o" + _HORN, "ö": "u" + _HORN, "Ô": "O" + _HORN, "Ö": "U" + _HORN}
+# A vowel and the byte of its marks, or one of the letters VNI types in one byte (ơ ư đ, and
+# the i's and ỵ, whose marks sit on the letter): one pass, so a composed "ó" is not read again.
+_VNI_LETTER = re.compile(
+    "([aeouyAEOUYôöÔÖ])([ùøûõïâáàåãäêéèúüëÙØÛÕÏÂÁÀÅÃÄÊÉÈÚÜË])|([ôöñÔÖÑæÆóÓòÒîÎ])"
+)
+_VNI_SINGLE = dict(zip("ôöñÔÖÑæÆóÓòÒîÎ", "ơưđƠƯĐỉỈĩĨịỊỵỴ", strict=True))
+_VNI_FONT = re.compile(r"VNI[- ]?(Times|Helve|Aptima|Top|Book)", re.IGNORECASE)
+_VNI_TELLING = re.compile("[aeouyAEOUY][øõïäåëü]")  # not ù, û: French où, coût
+
+
+def looks_vni(text: str) -> bool:
+    """Whether ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in VNI."""
+    sample = text[:200_000]
+    if _UNICODE_VIETNAMESE.search(sample):
+        return False
+    telling = len(_VNI_TELLING.findall(sample))
+    if telling < MIN_TELLING:
+        return False
+    letters = sum(ch.isalpha() for ch in sample) or 1
+    return telling / letters >= 0.03 or bool(_VNI_FONT.search(sample))
+
+
+def from_vni(text: str) -> str:
+    """``text``'s VNI letters as Unicode (NFC)."""
+
+    def letter(match: re.Match[str]) -> str:
+        if match.group(3):
+            return _VNI_SINGLE[match.group(3)]
+        base, (vowel_mark, tone) = match.group(1), _VNI_MARKS[match.group(2)]
+        plain = base.lower()
+        if (
+            vowel_mark == _CIRCUMFLEX
+            and plain not in "aeo"
+            or vowel_mark == _BREVE
+            and plain != "a"
+        ):
+            return _VNI_SINGLE.get(base, base) + match.group(2)  # no such letter: not a pair
+        return unicodedata.normalize("NFC", _VNI_BASES.get(base, base) + vowel_mark + tone)
+
+    return _VNI_LETTER.sub(letter, text)
