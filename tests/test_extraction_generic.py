@@ -10,6 +10,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from bench.extraction import metadata_right, scrapinghub_pages, snippet_score, trafilatura_eval
@@ -181,6 +182,21 @@ def test_tcvn3_letters(typed, meant):
     from pipelines.extraction.legacy import from_tcvn3
 
     assert from_tcvn3(typed) == meant
+
+
+def test_only_vietnamese_portal_platforms_lend_their_selectors():
+    """A WordPress page (a platform far beyond Vietnam's portals) or a page with one fingerprint
+    is left to the generic layer."""
+    from pipelines.extraction.platforms import platform_selectors
+
+    text = "<p>" + "Nội dung bài viết rất dài. " * 30 + "</p>"
+    generator = '<meta name="generator" content="WordPress 6.4">'
+    wordpress = f'<html><head>{generator}</head><body><div class="entry-content">{text}</div>'
+    one_mark = f'<html><body><div class="journal-content-article">{text}</div></body></html>'
+    liferay = f'<div class="portlet-body"><div class="journal-content-article">{text}</div></div>'
+    for html, wanted in ((wordpress, None), (one_mark, None), (liferay, "liferay")):
+        found = platform_selectors(html, lxml.html.document_fromstring(html))
+        assert (found and found[0]) == wanted
 
 
 def test_a_vni_page_is_read_as_vietnamese():

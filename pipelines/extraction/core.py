@@ -36,6 +36,7 @@ from pipelines.extraction.html import (
 )
 from pipelines.extraction.images import body_images
 from pipelines.extraction.metadata import page_metadata
+from pipelines.extraction.platforms import platform_selectors
 from pipelines.extraction.tags import generic_tags
 
 EXTRACTOR_VERSION = f"portal-archive-1+trafilatura-{version('trafilatura')}"
@@ -75,6 +76,9 @@ def extract_article(
     except (ValueError, lxml.etree.ParserError) as error:
         raise NotAnArticle(f"unparseable HTML: {error}") from None
     layout, selectors = portal.layout_at(fetched_at) if portal else ("", Selectors())
+    known = None if portal else platform_selectors(html, doc)  # an undeclared portal's page
+    if known:
+        layout, selectors = known[0], known[1]
 
     described = None if selectors.body and selectors.title else page_metadata(doc)
     title = _first_text(doc, selectors.title) or (described and described.title) or ""
@@ -159,8 +163,11 @@ def extract_article(
 
 
 def layout_tag(portal: Portal | None, layout: str) -> str:
-    """What an Article's ``extractor`` says about the declaration: ``:<portal>@<layout>``."""
-    return f":{portal.id}@{layout}" if portal is not None else ""
+    """What an Article's ``extractor`` says about the declaration: ``:<portal>@<layout>``, or
+    ``:platform-<name>`` for an undeclared page read with its platform's selectors."""
+    if portal is None:
+        return f":platform-{layout}" if layout else ""
+    return f":{portal.id}@{layout}"
 
 
 @cache
