@@ -34,6 +34,23 @@ def test_a_walk_marks_where_to_start_again_and_where_it_ended():
     assert last.event == "ended"
 
 
+def test_a_cut_walk_starts_again_three_pages_back():
+    """The articles of the last pages read may still wait to be fetched or extracted when a
+    crawl is killed: the mark points three pages back, and no further."""
+    spider = make_spider("honglinh")
+    meta: dict = {}
+    resumes = []
+    for number in range(1, 6):
+        page = listing_page(number, [(10 * number, "01/03/2024")], pages=9)
+        page = HtmlResponse(page.url, body=page.body, request=Request(page.url, meta=meta))
+        outputs = list(spider.parse(page))
+        (mark,) = marks(outputs)
+        resumes.append(mark.resume_url.rsplit("=", 1)[1])
+        (nxt,) = [r for r in outputs if isinstance(r, Request) and "?Page=" in r.url]
+        meta = nxt.meta
+    assert resumes == ["1", "1", "1", "1", "2"]  # page 5 cut: start again at page 2
+
+
 def test_a_walk_cut_by_the_limit_is_marked_to_go_on():
     spider = make_spider("honglinh", ARCHIVE_ARTICLE_LIMIT=1)
     outputs = list(spider.parse(listing_page(1, [(1, "01/03/2024"), (2, "01/03/2024")])))

@@ -22,7 +22,11 @@ if TYPE_CHECKING:
 
 MAX_PAGE_SKIPS = 3  # failed listing pages in a row before a walk gives up
 RESUME_UNTIL = "resume_until"  # request.meta: below this page number, no stale stop
-PREVIOUS_PAGE = "walk_previous"  # request.meta: the walk's page before this one
+PREVIOUS_PAGE = "walk_previous"  # request.meta: where to start again if the walk is cut here
+TRAIL = "walk_trail"  # request.meta: the walk's last pages read, oldest first
+# How many pages back a cut walk starts again: the articles of the last pages read may still be
+# waiting to be fetched or extracted when a crawl is killed (more of them on a loaded machine).
+RESUME_BACK = 3
 
 
 class ListingWalk:
@@ -67,14 +71,17 @@ class ListingWalk:
         return pagination(canonical_url(response.url))[1] < response.meta.get(RESUME_UNTIL, 0)
 
     def _carry_walk(self, response: Any, request: scrapy.Request) -> None:
-        """What the next page of the same listing needs to know of the walk."""
+        """What the next page of the same listing needs to know of the walk: the page a cut
+        walk starts again from, RESUME_BACK pages back."""
         if pagination(request.url)[0] == pagination(canonical_url(response.url))[0]:
             request.meta[RESUME_UNTIL] = response.meta.get(RESUME_UNTIL, 0)
-            request.meta[PREVIOUS_PAGE] = response.url
+            trail = (*response.meta.get(TRAIL, ()), response.url)[-RESUME_BACK:]
+            request.meta[TRAIL] = trail
+            request.meta[PREVIOUS_PAGE] = trail[0]
 
     def _walk_progress(self, response: Any, listings: list[str], went_on: bool) -> WalkProgress:
         """The mark a listing page leaves: the walk goes on to a next page (or would, but for
-        ``--limit``), or it stops here as walks do. A walk starts again from the page before
+        ``--limit``), or it stops here as walks do. A walk starts again RESUME_BACK pages before
         the last one read: articles of the last pages may still have been waiting."""
         listing = pagination(canonical_url(response.url))[0]
         has_next = any(pagination(other)[0] == listing for other in listings)
