@@ -193,6 +193,12 @@ def test_crawl_url_learns_an_undeclared_site_once_and_keeps_its_declaration(
     assert "nobody declared this site" in third.stdout, third.stderr
 
 
+def test_add_refuses_what_is_not_a_web_address(tmp_path):
+    result = run("add", "not a url at all", cwd=tmp_path)
+    assert result.returncode == 1 and "is not a web address" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_add_refuses_a_site_that_is_declared_already(tmp_path):
     result = run("add", "https://honglinh.hatinh.gov.vn/", cwd=tmp_path)
     assert result.returncode == 1

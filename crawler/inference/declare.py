@@ -93,7 +93,7 @@ def infer_portal(
     at most ``budget`` requests. Raises ProbeError when the site cannot be read."""
     facts = facts or PortalFacts()
     parts = urlsplit(url if "//" in url else f"https://{url}")
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.netloc):
         raise ProbeError(f"{url!r} is not a web address (http:// or https://)")
     origin = f"{parts.scheme}://{parts.netloc}"
     start = (
@@ -303,6 +303,11 @@ class _Inferrer(ListingDiscovery):
             postback_pager=self.postback,
             notes="inferred by portal-archive add",
         )
+
+
+_HOST = re.compile(
+    r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9-]+)+(:\d+)?|localhost(:\d+)?"
+)
 
 
 def _either(regexes: Mapping[str, object]) -> str:
