@@ -104,13 +104,6 @@ class Probe:
             return self._page(path, answer)
         return None
 
-    def fetch_raw(self, path: str) -> bytes | None:
-        """A non-HTML resource (a sitemap, a feed), or None."""
-        if not self.allowed(path) or self.left <= 0:
-            return None
-        answer = self._get(path)
-        return answer.data if answer is not None and answer.status == 200 else None
-
     def _get(self, path: str) -> urllib3.BaseHTTPResponse | None:
         wait = self._last + self.delay - time.monotonic()
         if wait > 0:

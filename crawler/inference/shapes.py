@@ -24,7 +24,6 @@ _SLUG = re.compile(r"^[A-Za-z0-9_]+(?:[-_][A-Za-z0-9_]+){4,}$")
 _ID_AT_END = re.compile(r"^(?P<slug>.+?)-(?P<prefix>[A-Za-z]{0,4})(?P<id>\d{3,})$")
 _ID_AT_START = re.compile(r"^(?P<id>\d{3,})-(?P<slug>.+)$")
 _YEAR = re.compile(r"(19|20)\d\d")
-_RANDOM_ID_AT_END = re.compile(r"^(?P<slug>.+?)-?(?P<id>[0-9a-z]{6,12})$")
 
 NUMBER = r"\d+"
 _SPECIAL = re.compile(r"([.^$*+?()\[\]{}|\\])")
@@ -133,10 +132,6 @@ class Group:
 
     def regex(self, anchored: bool = True) -> str:
         return shape_regex(self.paths, anchored)
-
-    @property
-    def has_id(self) -> bool:
-        return shape_of(self.paths[0]).has_id
 
 
 def group_by_shape(paths: Iterable[str]) -> list[Group]:
