@@ -115,7 +115,7 @@ class _Inferrer(ListingDiscovery):
         self.not_articles: set[str] = set()
         self.not_listings: set[str] = set()
         self.deny: list[str] = list(COMMON_DENY)
-        self.page_params = {"page", "trang", "p", "pg", "pageindex", "paged"}
+        self.page_params: set[str] = set()  # the platform's, beside crawler.urls.PAGE_PARAMS
         self.platform: Platform | None = None
         self.postback = False
 
@@ -134,9 +134,9 @@ class _Inferrer(ListingDiscovery):
         links = self._usable(home.links)
         self._find_articles(links)
         self._find_listings(links)
-        for page in list(self.pages.values()):  # articles first seen on listing pages
-            if page.path in self._listing_paths:
-                self._find_articles(self._usable(page.links))
+        listing_paths = self._listing_paths  # articles first seen on listing pages
+        for page in [p for path, p in self.pages.items() if path in listing_paths]:
+            self._find_articles(self._usable(page.links))
         self._find_listings([link for p in self.pages.values() for link in self._usable(p.links)])
         samples = self._article_samples()
         learned = learn_selectors(
