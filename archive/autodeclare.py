@@ -19,6 +19,7 @@ from crawler.inference.homepage import fingerprint_similarity, template_fingerpr
 from crawler.inference.probe import DEFAULT_BUDGET, Probe
 from crawler.portals import Portal, portal_for_url
 from crawler.registry import registry_entry
+from crawler.urls import with_scheme
 from pipelines.extraction import NotAnArticle, extract_article
 
 SAME_TEMPLATE = 0.6  # share of the class names two start pages have in common
@@ -80,10 +81,10 @@ def portal_for_crawl(
 ) -> tuple[Portal, str]:
     """The declaration to crawl ``url`` with, and how it was had: ``declared``, ``kept`` (the
     one inferred earlier, the template unchanged) or ``inferred`` (learned now, and kept)."""
-    declared = portal_for_url(url if "//" in url else f"https://{url}")
+    declared = portal_for_url(with_scheme(url))
     if declared is not None:
         return declared, "declared"
-    parts = urlsplit(url if "//" in url else f"https://{url}")
+    parts = urlsplit(with_scheme(url))
     origin = f"{parts.scheme}://{parts.netloc}"
     kept = store.inferred_for(origin)
     if kept is not None:
@@ -102,7 +103,7 @@ def portal_for_crawl(
 
 
 def _with_registry(url: str, facts: PortalFacts) -> PortalFacts:
-    entry = registry_entry(urlsplit(url if "//" in url else f"https://{url}").netloc)
+    entry = registry_entry(urlsplit(with_scheme(url)).netloc)
     if entry is None:
         return facts
     return replace(

@@ -32,6 +32,12 @@ def site_of(url: str) -> str:
     return f"{host}:{port}" if port and port not in (80, 443) else host
 
 
+def with_scheme(address: str) -> str:
+    """An address as people type it (``honglinh.hatinh.gov.vn/portal``) as a URL: https://
+    unless it names its scheme."""
+    return address if "//" in address else f"https://{address}"
+
+
 def path_and_query(url: str) -> str:
     """The part of ``url`` a portal's URL patterns match and a request line names: its path and
     query (``/a/b.aspx?Page=2``)."""

@@ -69,8 +69,9 @@ def add(
     from crawler.inference.declare import PortalFacts
     from crawler.inference.writing import write_declaration
     from crawler.portals import portal_for_url, portals_dir, reload_portals
+    from crawler.urls import with_scheme
 
-    known = portal_for_url(url if "//" in url else f"https://{url}")
+    known = portal_for_url(with_scheme(url))
     if known is not None and not force:
         raise click.ClickException(
             f"{url} is declared already, as {known.id!r} (--force learns it again)"

@@ -41,7 +41,7 @@ from crawler.inference.shapes import (
 from crawler.inference.template import Learned, learn_selectors
 from crawler.platforms import COMMON_DENY, Platform, all_platforms, detect
 from crawler.portals import Portal
-from crawler.urls import PAGE_PARAMS, path_and_query
+from crawler.urls import PAGE_PARAMS, path_and_query, with_scheme
 
 MAX_ARTICLE_GROUPS = 6
 
@@ -92,15 +92,12 @@ def infer_portal(
     """The declaration of the site at ``url`` (its home page or any start page), learned from
     at most ``budget`` requests. Raises ProbeError when the site cannot be read."""
     facts = facts or PortalFacts()
-    parts = urlsplit(url if "//" in url else f"https://{url}")
+    address = with_scheme(url)
+    parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not _HOST.fullmatch(parts.netloc):
         raise ProbeError(f"{url!r} is not a web address (http:// or https://)")
     origin = f"{parts.scheme}://{parts.netloc}"
-    start = (
-        path_and_query(url if "//" in url else f"https://{url}")
-        if parts.path not in ("", "/")
-        else "/"
-    )
+    start = path_and_query(address) if parts.path not in ("", "/") else "/"
     probe = Probe(origin, fetch_base, budget, delay)
     return _Inferrer(probe, origin, start, facts).run()
 
