@@ -89,7 +89,7 @@ def portal_for_crawl(
     kept = store.inferred_for(origin)
     if kept is not None:
         portal = Portal.from_json(kept[0])
-        probe = Probe(origin, fetch_base, budget=2, delay=0)
+        probe = Probe(origin, fetch_base, budget=2, delay=_delay(fetch_base, delay))
         probe.robots()
         home = probe.fetch(portal.start_paths[0])
         if (
