@@ -18,6 +18,7 @@ import argparse
 import json
 import sqlite3
 import tempfile
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -53,17 +54,21 @@ def stored(db: Path) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute("SELECT * FROM articles")]
 
 
-REFUSED: dict[Path, int] = {}  # links each crawl refused: denied, or traps by their shape
+@dataclass
+class Crawled:
+    rows: list[dict[str, Any]]  # the articles stored
+    ok: bool | None  # None: not crawled (a site with no hand-written declaration)
+    refused: int = 0  # links refused: denied, or traps by their shape
 
 
-def crawl(portal: Portal, base: str | None, db: Path) -> tuple[list[dict[str, Any]], bool | None]:
+def crawl(portal: Portal, base: str | None, db: Path) -> Crawled:
     result = Archive(db).crawl(portal, fetch_base=base, progress=False)
-    REFUSED[db] = sum(
+    refused = sum(
         count
         for key, count in result.stats.items()
         if key == "portal/links/denied" or key.startswith("portal/links/trap/")
     )
-    return stored(db), result.ok
+    return Crawled(stored(db), result.ok, refused)
 
 
 def family(key: str, articles: int, folder: Path) -> dict[str, Any]:
@@ -86,9 +91,9 @@ def family(key: str, articles: int, folder: Path) -> dict[str, Any]:
             inference, same = learn(start, base)
         except Exception as error:  # noqa: BLE001 - reported, the other sites go on
             return {"site": key, "learned": False, "why": str(error)}
-        by_hand, hand_ok = crawl(hand, base, folder / f"{key}-hand.db") if hand else ([], None)
-        auto, auto_ok = crawl(inference.portal, base, folder / f"{key}-auto.db")
-    urls = {r["url"] for r in auto}
+        by_hand = crawl(hand, base, folder / f"{key}-hand.db") if hand else Crawled([], None)
+        auto = crawl(inference.portal, base, folder / f"{key}-auto.db")
+    urls = {r["url"] for r in auto.rows}
     return {
         "site": key,
         "learned": True,
@@ -97,13 +102,13 @@ def family(key: str, articles: int, folder: Path) -> dict[str, Any]:
         "probe_requests": inference.requests,
         "deterministic": same,
         "site_articles": len(visible),
-        "stored_by_hand": len(by_hand) if hand else None,
-        "stored_inferred": len(auto),
+        "stored_by_hand": len(by_hand.rows) if hand else None,
+        "stored_inferred": len(auto.rows),
         "share_of_site": round(len(urls & visible) / max(1, len(visible)), 4),
         "not_article_rows": len(urls - visible),
-        "links_refused": REFUSED.get(folder / f"{key}-auto.db", 0),
-        "crawl_ok": auto_ok,
-        "hand_crawl_ok": hand_ok,
+        "links_refused": auto.refused,
+        "crawl_ok": auto.ok,
+        "hand_crawl_ok": by_hand.ok,
         "inference": inference,
     }
 
@@ -113,7 +118,8 @@ def hanoi(folder: Path) -> dict[str, Any]:
     reachable = reachable_articles()
     with ReplayServer(mirror_dir() / "site") as server:
         inference, same = learn(hand.origin + hand.start_paths[0], server.base_url)
-        auto, ok = crawl(inference.portal, server.base_url, folder / "hanoi-auto.db")
+        crawled = crawl(inference.portal, server.base_url, folder / "hanoi-auto.db")
+    auto = crawled.rows
     truth = {str(r["article_id"]): r for r in hanoi_articles()}
     pairs, days, rows = [], 0, 0
     for row in auto:
@@ -149,8 +155,8 @@ def hanoi(folder: Path) -> dict[str, Any]:
         "published_day_right": round(days / max(1, rows), 4),
         "toolbar_tags": toolbar_tags,
         "cms_account_authors": cms_authors,
-        "links_refused": REFUSED.get(folder / "hanoi-auto.db", 0),
-        "crawl_ok": ok,
+        "links_refused": crawled.refused,
+        "crawl_ok": crawled.ok,
         "inference": inference,
     }
 
