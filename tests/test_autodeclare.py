@@ -3,6 +3,7 @@ registry, the declaration file ``add`` writes, and ``crawl URL`` (against the si
 an address no declaration names)."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,6 +56,21 @@ def test_platforms_are_told_by_their_fingerprints():
         == "liferay"
     )
     assert detect("<p>nothing known</p>", ["/a.html"]) == ("unknown", [])
+
+
+def test_a_fingerprint_is_searched_for_branch_by_branch_with_its_flags():
+    from crawler.platforms import _branches
+
+    branches = _branches(r"(?i)Liferay\.(Theme|AUI)|/js/liferay/|a[|]b")
+    assert [b.pattern for b in branches] == [
+        r"(?i)Liferay\.(Theme|AUI)",
+        "(?i)/js/liferay/",
+        "(?i)a[|]b",
+    ]
+    pages = ["LIFERAY.AUI()", "<script src='/JS/Liferay/x.js'>", "a|b", "Liferay.Portlet", ""]
+    for page in pages:
+        whole = re.search(r"(?i)Liferay\.(Theme|AUI)|/js/liferay/|a[|]b", page)
+        assert bool(whole) == any(b.search(page) for b in branches), page
 
 
 def test_a_portal_on_a_known_platform_is_declared_in_five_lines():
