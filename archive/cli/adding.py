@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from archive.cli import cli
 from archive.cli.common import portals_dir_option, user_errors
+
+if TYPE_CHECKING:
+    from crawler.inference.declare import Inference
 
 LEVELS = ["province", "city", "town", "district", "commune", "department"]
 KINDS = ["government", "party", "newspaper", "council"]
@@ -114,10 +118,7 @@ def add(
     )
 
 
-def _coverage(inference: object) -> str:
-    from crawler.inference.declare import Inference
-
-    assert isinstance(inference, Inference)
+def _coverage(inference: Inference) -> str:
     portal = inference.portal
     seen = {link for page in inference.pages.values() for link in page.links}
     articles = sum(1 for link in seen if portal.is_article(link))
