@@ -42,6 +42,7 @@ _RELATED_HEADING = re.compile(
     re.IGNORECASE,
 )
 _DATE_LINE_MAX = 80
+_LEADING_DATE = re.compile(r"^\W{0,3}(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}\b)")
 # Not the post itself, nor the page: WordPress gives both "category-<slug>" classes.
 _CHROME = etree.XPath(
     "//*[(contains(@class,'breadcrumb') or contains(@class,'chuyenmuc') or "
@@ -81,14 +82,16 @@ def _residue_only(line: str) -> bool:
     return len(re.findall(r"\w", re.sub(r"[\d_]", "", rest))) < 2
 
 
-def _table_cells(lines: list[str]) -> list[str]:
-    """Layout tables come out of trafilatura as "| a | b |" rows: one line per cell instead."""
-    out: list[str] = []
+def _table_cells(lines: list[str]) -> list[tuple[str, bool]]:
+    """Layout tables come out of trafilatura as "| a | b |" rows: one line per cell instead,
+    each marked when its row has several cells (a data table's, whose dates are content)."""
+    out: list[tuple[str, bool]] = []
     for line in lines:
         if line.startswith("|") and line.endswith("|"):
-            out += [cell.strip() for cell in line.strip("|").split("|") if cell.strip(" -:")]
+            cells = [cell.strip() for cell in line.strip("|").split("|") if cell.strip(" -:")]
+            out += [(cell, len(cells) > 1) for cell in cells]
         else:
-            out.append(line)
+            out.append((line, False))
     return out
 
 
@@ -96,14 +99,20 @@ def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str
     """``lines`` without residue; the related-news tail is cut at its heading.
 
     ``chrome`` gives the page's navigation texts; it is called only if a short line leads.
+    A date line is residue (a portal's "Cập nhật: 12/05/2020 10:30") unless it stands in a row
+    of a data table or among lines that start with dates too (a log, a timetable, code).
     """
     kept: list[str] = []
     title_key = title.casefold().strip()
-    lines = _table_cells(lines)
-    for index, line in enumerate(lines):
+    cells = _table_cells(lines)
+    dated = [bool(_LEADING_DATE.match(line)) for line, _ in cells]
+    for index, (line, in_data_row) in enumerate(cells):
         key = line.casefold()
-        if _RELATED_HEADING.match(line) and index >= len(lines) // 3:
+        if _RELATED_HEADING.match(line) and index >= len(cells) // 3:
             break
+        among_dates = (index > 0 and dated[index - 1]) or (
+            index + 1 < len(dated) and dated[index + 1]
+        )
         if (
             _LABEL_LINE.match(line)
             or _COUNTER_LINE.match(line)
@@ -111,7 +120,7 @@ def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str
             or _residue_only(line)
             or (key == title_key and not kept)
             or (not kept and len(line) <= 60 and key in chrome())
-            or _is_date_line(line)
+            or (_is_date_line(line) and not in_data_row and not among_dates)
         ):
             continue
         kept.append(line)

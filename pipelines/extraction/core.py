@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from copy import deepcopy
 from functools import cache, partial
 from importlib.metadata import version
 from urllib.parse import urljoin, urlsplit
@@ -34,14 +35,17 @@ from pipelines.extraction.html import (
     parse,
     text_of,
 )
-from pipelines.extraction.images import body_images
+from pipelines.extraction.images import body_images, page_images
+from pipelines.extraction.leads import bold_paragraph, generic_lead
 from pipelines.extraction.metadata import page_metadata
 from pipelines.extraction.platforms import platform_selectors
 from pipelines.extraction.tags import generic_tags
+from pipelines.extraction.titles import better_title
 
 EXTRACTOR_VERSION = f"portal-archive-1+trafilatura-{version('trafilatura')}"
 MAX_BYLINE_CHARS = 80
 SHORT_TEXT = 500  # characters; see _trafilatura_lines
+DEFAULT_MODE_GAIN = 1.5  # times longer: then the default mode's text is taken; ditto
 MAX_PAGE_BYTES = 20 * 1024 * 1024  # no portal article is this big; a bigger page is a fault
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a]")
 # "Trần Thúy (Văn phòng Thành ủy)"; not "Köln (5 Pkt)" nor "Nature 574, 16-17 (2019)".
@@ -81,9 +85,11 @@ def extract_article(
         layout, selectors = known[0], known[1]
 
     described = None if selectors.body and selectors.title else page_metadata(doc)
-    title = _first_text(doc, selectors.title) or (described and described.title) or ""
-    title = title or _generic_title(doc)
-    lead = _first_text(doc, selectors.lead) or ("" if selectors.body else _generic_lead(doc))
+    declared_title = _first_text(doc, selectors.title)
+    title = declared_title or (described and described.title) or _generic_title(doc)
+    if not declared_title:
+        title = better_title(doc, url, title)
+    lead = _first_text(doc, selectors.lead) or ("" if selectors.body else generic_lead(doc))
     section = _first_text(doc, selectors.section) or _breadcrumb_section(doc)
     tags = _all_texts(doc, selectors.tags) if selectors.tags else generic_tags(doc)
     published = published_iso(_first_text(doc, selectors.published)) or meta_date(doc)
@@ -94,6 +100,8 @@ def extract_article(
     body_elements = _with_text(_css(selectors.body)(doc)) if selectors.body else []
     if body_elements:
         images = body_images(body_elements, url)
+        # Copies: the drops below leave the page whole for the date search after them.
+        body_elements = [deepcopy(element) for element in body_elements]
         bylines: list[str] = []
         for element in body_elements:
             for drop in selectors.drop:
@@ -104,11 +112,11 @@ def extract_article(
         method = "selectors"
     else:
         chrome = cache(partial(chrome_texts, doc))
-        lines = strip_boilerplate(
-            _trafilatura_lines(_without_layout_tables(html), url), title, chrome
-        )
-        lines, images = _take_captions(lines, body_images(_content_roots(doc), url))
+        lines = strip_boilerplate(_trafilatura_lines(doc, url), title, chrome)
+        lines, images = _take_captions(lines, page_images(doc, url))
         bylines = _pop_trailing_byline(lines, doc)
+        if not lead and lines and bold_paragraph(doc, lines[0]):
+            lead = lines.pop(0)  # portals print their lead as a first paragraph in bold
         named = described.authors if described else []
         if named and not (bylines and _signed(bylines[0])):
             # The page's metadata names its author: better than a last line that only sits in
@@ -127,14 +135,14 @@ def extract_article(
         published = (
             first_line_date
             or (resolve_yearless(opening, in_url) if in_url else None)
-            or htmldate(html, url)
+            or htmldate(doc, url)
         )
     elif published is None:
         # Another country's page: htmldate's full search (it reads its formats) before a date
         # line read day-first, as Vietnamese portals print them.
         published = (
-            htmldate(html, url)
-            or htmldate(html, url, extensive=True)  # slower; 27 more right days of 728
+            htmldate(doc, url)
+            or htmldate(doc, url, extensive=True)  # slower; 27 more right days of 728
             or first_line_date
         )
     if vietnamese:
@@ -198,31 +206,19 @@ def _all_texts(doc: lxml.html.HtmlElement, selector: str) -> list[str]:
     return found
 
 
+_BREADCRUMBS = lxml.etree.XPath("//*[contains(@class,'breadcrumb')]")
+_HOME = ("trang chủ", "home", "trang chu")
+
+
 def _breadcrumb_section(doc: lxml.html.HtmlElement) -> str | None:
     """The last breadcrumb item that is not the home page."""
-    items = [
-        t
-        for t in _all_texts(doc, "[class*=breadcrumb] a, [class*=breadcrumb] li")
-        if t.casefold() not in ("trang chủ", "home", "trang chu")
-    ]
+    items: list[str] = []
+    for trail in _BREADCRUMBS(doc):
+        for element in trail.iter("a", "li"):
+            text = " ".join(element_lines(element))
+            if text and text not in items and text.casefold() not in _HOME:
+                items.append(text)
     return items[-1] if items else None
-
-
-_LEAD = CSSSelector(
-    "p[class*=sapo], div[class*=sapo], h2[class*=sapo], p.description, h2.description, "
-    "[class~=lead], [class~=summary], [class~=chapo], [class*=tomtat]",
-    translator="html",
-)
-
-
-def _generic_lead(doc: lxml.html.HtmlElement) -> str:
-    """The lead (sapo) a page marks with its class: VnExpress's ``p.description``, portals'
-    ``.sapo``, ``.tomtat``; one short paragraph, else none."""
-    for element in _LEAD(doc)[:3]:
-        text = clean_line(" ".join(element_lines(element)))
-        if 40 <= len(text) <= 800:
-            return text
-    return ""
 
 
 def _with_text(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
@@ -246,19 +242,6 @@ _AUTHOR_ELEMENTS = lxml.etree.XPath(
     "//*[contains(@class,'author') or contains(@class,'Author') or contains(@class,'tacgia') "
     "or contains(@class,'byline')]"
 )
-_CHROME_ELEMENTS = lxml.etree.XPath("//header | //nav | //footer | //aside")
-
-
-def _content_roots(doc: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The page without its header, navigation, footer and asides (for images).
-
-    Drops them from ``doc`` itself: call it after everything else that reads those parts.
-    """
-    for element in _CHROME_ELEMENTS(doc):
-        if element.getparent() is not None:
-            element.drop_tree()
-    body = doc.find("body")
-    return [body if body is not None else doc]
 
 
 def _pop_trailing_byline(lines: list[str], doc: lxml.html.HtmlElement) -> list[str]:
@@ -308,47 +291,49 @@ _LAYOUT_TABLES = lxml.etree.XPath(
 )
 
 
-def _without_layout_tables(html: str) -> str:
-    """The page with layout tables turned into plain blocks.
+def _layout_tables_as_blocks(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """``tree`` with its layout tables turned into plain blocks.
 
     Old SharePoint and ASP.NET portals put the article inside layout tables; trafilatura then
     renders the body as one table cell, merging its paragraphs and the byline into one line.
     """
-    if "<table" not in html and "<TABLE" not in html:
-        return html
-    doc = parse(html)
-    tables = _LAYOUT_TABLES(doc)
-    if not tables:
-        return html
-    for table in tables:
+    for table in _LAYOUT_TABLES(tree):
         for element in table.iter("table", "tbody", "thead", "tr", "td", "th"):
             element.tag = "div"
-    return lxml.html.tostring(doc, encoding="unicode")
+    return tree
 
 
-def _trafilatura(html: str, url: str, favor_precision: bool = False) -> str:
+def _trafilatura(
+    tree: lxml.html.HtmlElement, url: str, *, favor_precision: bool = False, fast: bool = False
+) -> str:
+    """trafilatura's text of a copy of ``tree`` (it prunes the tree it is given)."""
     text = trafilatura.extract(
-        html,
+        deepcopy(tree),
         url=url,
         include_comments=False,
         include_tables=True,
         favor_precision=favor_precision,
+        fast=fast,
     )
     return text or ""
 
 
-def _trafilatura_lines(html: str, url: str) -> list[str]:
-    """trafilatura in precision mode, unless that loses most of a short page.
+def _trafilatura_lines(doc: lxml.html.HtmlElement, url: str) -> list[str]:
+    """trafilatura in precision mode without its comparison with readability and jusText; its
+    default mode, comparison included, where that reading is short and the default one is
+    much longer.
 
-    Precision mode keeps less residue (Scrapinghub benchmark: F1 0.964 vs 0.960), but on a few
-    short pages it drops half the article; there the default mode's text is taken instead
-    (0.969 with this rule). The second run happens on short outputs only, so it costs little.
+    Measured on the Scrapinghub and trafilatura benchmarks (bench/extraction.py): precision
+    mode keeps less residue; the comparison costs a third of trafilatura's time and its
+    changes, on the pages where it makes any, are no better than what our boilerplate layer
+    and the default-mode rule give. Precision mode drops half of a few short articles; the
+    default mode's text is taken there (one page in 12 to 25 needs that second reading).
     """
-    # The HTML string, not our tree: trafilatura's own parsing scores better (0.970 vs 0.967).
-    text = _trafilatura(html, url, favor_precision=True)
+    tree = _layout_tables_as_blocks(deepcopy(doc)) if doc.find(".//table") is not None else doc
+    text = _trafilatura(tree, url, favor_precision=True, fast=True)
     if len(text) < SHORT_TEXT:
-        default = _trafilatura(html, url)
-        if len(text) < len(default) / 2:
+        default = _trafilatura(tree, url)
+        if len(text) * DEFAULT_MODE_GAIN < len(default):
             text = default
     return [clean_line(line) for line in text.splitlines() if line.strip()]
 

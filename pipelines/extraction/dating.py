@@ -88,12 +88,14 @@ def url_date(url: str) -> datetime | None:
     return None
 
 
-def htmldate(html: str, url: str, extensive: bool = False) -> str | None:
-    """htmldate's reading; its "extensive search" (dateparser, which reads numeric dates
-    month-first and costs seconds to warm up) only for pages of other countries."""
+def htmldate(doc: lxml.html.HtmlElement, url: str, extensive: bool = False) -> str | None:
+    """htmldate's reading of the parsed page (given the tree, it works on a copy and does not
+    parse the page again: 1 ms a page instead of 8); its "extensive search" (dateparser, which
+    reads numeric dates month-first and costs seconds to warm up) only for pages of other
+    countries."""
     try:
         return find_date(
-            html, url=url, original_date=True, extensive_search=extensive, outputformat="%Y-%m-%d"
+            doc, url=url, original_date=True, extensive_search=extensive, outputformat="%Y-%m-%d"
         )
     except (ValueError, TypeError):
         return None

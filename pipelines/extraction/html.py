@@ -15,14 +15,13 @@ import ftfy
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
-from pipelines.extraction.legacy import from_tcvn3, from_vni, looks_tcvn3, looks_vni
+from pipelines.extraction.legacy import from_tcvn3, from_vni, legacy_encoding
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 "
     "header hr li main nav ol p pre section table tbody td th thead tr ul".split()
 )
 _SPACE = re.compile(r"\s+")
-_COMBINING = re.compile(r"[\u0300-\u036f]")
 # Two-character sequences that UTF-8 Vietnamese letters become when decoded as cp1252.
 _MOJIBAKE = re.compile(r"á[º»][\x80-\xbf\u0152-\u2122]|Ã[\xa0-\xbf]|Æ[°¡]|Ä[\x90\x91\x83]")
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
@@ -68,19 +67,23 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
         _, text = html_to_unicode(content_type, body)
         if text.count("\ufffd") >= MISREAD_MARKS:
             text = _as_windows_1258(body, text)
+    if text.isascii():  # nothing below can apply (an O(1) question)
+        return _XML_DECLARATION.sub("", text, count=1)
     if len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3:
         # UTF-8 read as cp1252 somewhere upstream ("Thá»±c", "Ä\x90áº£ng"): ftfy undoes it.
         text = ftfy.fix_encoding(text)
-    if looks_tcvn3(text):
+    legacy = legacy_encoding(text)
+    if legacy == "tcvn3":
         text = from_tcvn3(text)  # Vietnamese typed in the legacy TCVN3 (.VnTime) encoding
-    elif looks_vni(text):
+    elif legacy == "vni":
         text = from_vni(text)  # ... or in VNI (two bytes a vowel)
     # An XHTML page's "<?xml ... encoding=...?>" says nothing once decoded, and lxml refuses
     # a decoded string that carries one.
     text = _XML_DECLARATION.sub("", text, count=1)
     # windows-1258 decodes to combining tone marks, and some portals type NFD text: one form.
-    # (Searching for a combining mark is cheaper than asking whether the page is NFC.)
-    return unicodedata.normalize("NFC", text) if _COMBINING.search(text) else text
+    if unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _as_windows_1258(body: bytes, misread: str) -> str:
@@ -105,8 +108,13 @@ def clean_line(text: str) -> str:
     return _SPACE.sub(" ", nfc(text).replace("\xa0", " ")).strip()
 
 
+# Comments and processing instructions dropped, as trafilatura's own parser drops them: the tree
+# is handed to trafilatura as it is (a copy), and its extraction scores better without them.
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
 def parse(html: str) -> lxml.html.HtmlElement:
-    return lxml.html.document_fromstring(html)
+    return lxml.html.document_fromstring(html, parser=_PARSER)
 
 
 def element_lines(element: lxml.html.HtmlElement) -> list[str]:

@@ -8,8 +8,10 @@ to the body text; alt text (often the article title again) never becomes body te
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from urllib.parse import urljoin
 
+import lxml.etree
 import lxml.html
 
 from pipelines.extraction.html import clean_line, element_lines
@@ -18,27 +20,41 @@ MAX_CAPTION = 300
 _CAPTION_CLASS = re.compile(r"caption|chuthich|chu-thich|desc", re.IGNORECASE)
 
 
+_PAGE_IMAGES = lxml.etree.XPath(
+    "//body//img[not(ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside)]"
+)
+
+
 def body_images(
     elements: list[lxml.html.HtmlElement], base_url: str
 ) -> list[dict[str, str | None]]:
+    """The images inside ``elements`` (a declared body), with their captions."""
+    return _described((img for element in elements for img in element.iter("img")), base_url)
+
+
+def page_images(doc: lxml.html.HtmlElement, base_url: str) -> list[dict[str, str | None]]:
+    """The images of a page outside its header, navigation, footer and asides."""
+    return _described(_PAGE_IMAGES(doc), base_url)
+
+
+def _described(imgs: Iterable[lxml.html.HtmlElement], base_url: str) -> list[dict[str, str | None]]:
     images: list[dict[str, str | None]] = []
     seen: set[str] = set()
-    for element in elements:
-        for img in element.iter("img"):
-            src = (img.get("data-src") or img.get("src") or "").strip()
-            if not src or src.startswith("data:"):
-                continue
-            absolute = urljoin(base_url, src)
-            if absolute in seen:
-                continue
-            seen.add(absolute)
-            images.append(
-                {
-                    "src": absolute,
-                    "alt": clean_line(img.get("alt") or "") or None,
-                    "caption": caption_of(img),
-                }
-            )
+    for img in imgs:
+        src = (img.get("data-src") or img.get("src") or "").strip()
+        if not src or src.startswith("data:"):
+            continue
+        absolute = urljoin(base_url, src)
+        if absolute in seen:
+            continue
+        seen.add(absolute)
+        images.append(
+            {
+                "src": absolute,
+                "alt": clean_line(img.get("alt") or "") or None,
+                "caption": caption_of(img),
+            }
+        )
     return images
 
 

@@ -31,20 +31,14 @@ _TABLE = str.maketrans(_TCVN3, _UNICODE)
 _TELLING = re.compile("[µ¸¶·¹¨»¾¼½©®ª¬«]")
 _LEGACY_FONT = re.compile(r"\.Vn[A-Z][A-Za-z]*|VnTime|VnArial", re.IGNORECASE)
 # Vietnamese letters outside Latin-1: a page holding them is Unicode already.
-_UNICODE_VIETNAMESE = re.compile("[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
-MIN_TELLING = 20  # telling letters on a page before it is taken for TCVN3
+VIETNAMESE_LETTERS = re.compile("[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+MIN_TELLING = 20  # telling letters on a page before it is taken for TCVN3 or VNI
+SAMPLE = 200_000  # characters looked at
 
 
 def looks_tcvn3(text: str) -> bool:
     """Whether ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in TCVN3."""
-    sample = text[:200_000]
-    if _UNICODE_VIETNAMESE.search(sample):
-        return False  # Unicode Vietnamese already
-    telling = len(_TELLING.findall(sample))
-    if telling < MIN_TELLING:
-        return False
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    return telling / letters >= 0.03 or bool(_LEGACY_FONT.search(sample))
+    return legacy_encoding(text) == "tcvn3"
 
 
 def from_tcvn3(text: str) -> str:
@@ -69,19 +63,37 @@ _VNI_LETTER = re.compile(
 )
 _VNI_SINGLE = dict(zip("ôöñÔÖÑæÆóÓòÒîÎ", "ơưđƠƯĐỉỈĩĨịỊỵỴ", strict=True))
 _VNI_FONT = re.compile(r"VNI[- ]?(Times|Helve|Aptima|Top|Book)", re.IGNORECASE)
-_VNI_TELLING = re.compile("[aeouyAEOUY][øõïäåëü]")  # not ù, û: French où, coût
+_VNI_MARK_BYTES = "øõïäåëü"  # not ù, û: French où, coût
+_VNI_TELLING = re.compile(f"[aeouyAEOUY][{_VNI_MARK_BYTES}]")
 
 
 def looks_vni(text: str) -> bool:
     """Whether ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in VNI."""
-    sample = text[:200_000]
-    if _UNICODE_VIETNAMESE.search(sample):
+    return legacy_encoding(text) == "vni"
+
+
+def legacy_encoding(text: str) -> str | None:
+    """ "tcvn3" or "vni" when ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in
+    that legacy encoding, else None. Every page decoded is asked this, so the cheap answers
+    come first: an ASCII page, a page with Unicode Vietnamese letters, a page with too few of
+    the bytes VNI puts after its vowels."""
+    sample = text[:SAMPLE]
+    if sample.isascii() or VIETNAMESE_LETTERS.search(sample):
+        return None
+    if _typed_in(sample, _TELLING, _LEGACY_FONT):
+        return "tcvn3"
+    vni_marks = sum(sample.count(mark) for mark in _VNI_MARK_BYTES)
+    if vni_marks >= MIN_TELLING and _typed_in(sample, _VNI_TELLING, _VNI_FONT):
+        return "vni"
+    return None
+
+
+def _typed_in(sample: str, telling: re.Pattern[str], font: re.Pattern[str]) -> bool:
+    count = len(telling.findall(sample))
+    if count < MIN_TELLING:
         return False
-    telling = len(_VNI_TELLING.findall(sample))
-    if telling < MIN_TELLING:
-        return False
-    letters = sum(ch.isalpha() for ch in sample) or 1
-    return telling / letters >= 0.03 or bool(_VNI_FONT.search(sample))
+    letters = sum(map(str.isalpha, sample)) or 1
+    return count / letters >= 0.03 or bool(font.search(sample))
 
 
 def from_vni(text: str) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 
+import lxml.etree
 import lxml.html
-from lxml.cssselect import CSSSelector
 
 from pipelines.extraction.html import clean_line, element_lines
 
-_TAG_BOXES = CSSSelector(
-    "[class*=tag]:not([class*=taglib]), [class*=keyword], [class*=topic]", translator="html"
+_TAG_BOXES = lxml.etree.XPath(
+    "//*[(contains(@class,'tag') and not(contains(@class,'taglib'))) "
+    "or contains(@class,'keyword') or contains(@class,'topic')]"
 )
 _TAG_LABEL = re.compile(r"^\s*(?:từ khóa|từ khoá|chủ đề|tags?)\s*:?\s*", re.IGNORECASE)
 # Labels of share and print toolbars: never tags (Liferay's "taglib-icon" print link, say).
