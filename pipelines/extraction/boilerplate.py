@@ -25,13 +25,17 @@ _LABELS = (
     r"đánh giá|xếp hạng bài viết|click để đánh giá bài viết|bình luận|gửi bình luận|"
     r"ý kiến bạn đọc|ý kiến của bạn|gửi ý kiến|mã xác thực không đúng\.?|mã bảo mật|"
     r"lỗi: mã bảo mật chưa đúng|tin mới|tin mới nhất|tin xem nhiều|xem thêm|xem tiếp|"
-    r"trang chủ|liên kết website|từ khóa|tags?|advertisement"
+    r"trang chủ|liên kết website|từ khóa|tags?|advertisement|"
+    # Newspaper toolbars and their messages in English.
+    r"print article|order reprints|reprints|share this article|this article has been sent to|"
+    r"an error has occurred, please try again later\.?|thank you"
 )
-_LABEL_LINE = re.compile(rf"^(?:{_LABELS})\s*:?\s*$", re.IGNORECASE)
+# A list marker may come first: trafilatura writes a toolbar's items as "- Print Article".
+_LABEL_LINE = re.compile(rf"^(?:[-•*]\s+)?(?:{_LABELS})\s*:?\s*$", re.IGNORECASE)
 _COUNTER_LINE = re.compile(
     r"^(?:thống kê|online|đang (?:truy cập|online)|lượt xem|số lượt (?:người )?xem|"
     r"tổng (?:số )?lượt truy cập|lượt truy cập|view count|hôm nay|trong tuần|lượt đánh giá|"
-    r"tổng số điểm)\b[^.]{0,40}[\d.:,]*\s*$",
+    r"tổng số điểm)\b[^.\d]{0,40}(?:\d[\d.:,]*)?\s*$",
     re.IGNORECASE,
 )
 _CREDIT_LINE = re.compile(r"^(?:ghi rõ nguồn|bản quyền|©|copyright)", re.IGNORECASE)
@@ -95,8 +99,11 @@ def _table_cells(lines: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str]]) -> list[str]:
-    """``lines`` without residue; the related-news tail is cut at its heading.
+def strip_boilerplate(
+    lines: list[str], title: str, chrome: Callable[[], set[str]], page_url: str = ""
+) -> list[str]:
+    """``lines`` without residue; the related-news tail is cut at its heading. The page's own
+    address on a line of its own is residue too (a "share this link" box).
 
     ``chrome`` gives the page's navigation texts; it is called only if a short line leads.
     A date line is residue (a portal's "Cập nhật: 12/05/2020 10:30") unless it stands in a row
@@ -119,6 +126,7 @@ def strip_boilerplate(lines: list[str], title: str, chrome: Callable[[], set[str
             or _CREDIT_LINE.match(line)
             or _residue_only(line)
             or (key == title_key and not kept)
+            or line == page_url
             or (not kept and len(line) <= 60 and key in chrome())
             or (_is_date_line(line) and not in_data_row and not among_dates)
         ):

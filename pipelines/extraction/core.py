@@ -112,8 +112,9 @@ def extract_article(
         method = "selectors"
     else:
         chrome = cache(partial(chrome_texts, doc))
-        lines = strip_boilerplate(_trafilatura_lines(doc, url), title, chrome)
-        lines, images = _take_captions(lines, page_images(doc, url))
+        lines = strip_boilerplate(_trafilatura_lines(doc, url), title, chrome, url)
+        vietnamese_text = looks_vietnamese(" ".join(lines[:40]))
+        lines, images = _take_captions(lines, page_images(doc, url, vietnamese_text))
         bylines = _pop_trailing_byline(lines, doc)
         if not lead and lines and bold_paragraph(doc, lines[0]):
             lead = lines.pop(0)  # portals print their lead as a first paragraph in bold

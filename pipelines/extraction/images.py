@@ -17,6 +17,7 @@ import lxml.html
 from pipelines.extraction.html import clean_line, element_lines
 
 MAX_CAPTION = 300
+_QUOTED = re.compile(r'^["“„«].*["”»]$', re.DOTALL)
 _CAPTION_CLASS = re.compile(r"caption|chuthich|chu-thich|desc", re.IGNORECASE)
 
 
@@ -32,12 +33,21 @@ def body_images(
     return _described((img for element in elements for img in element.iter("img")), base_url)
 
 
-def page_images(doc: lxml.html.HtmlElement, base_url: str) -> list[dict[str, str | None]]:
-    """The images of a page outside its header, navigation, footer and asides."""
-    return _described(_PAGE_IMAGES(doc), base_url)
+def page_images(
+    doc: lxml.html.HtmlElement, base_url: str, centred_captions: bool = True
+) -> list[dict[str, str | None]]:
+    """The images of a page outside its header, navigation, footer and asides.
+
+    ``centred_captions``: a centred paragraph by an image is its caption, as on Vietnamese
+    portals; elsewhere it is as often the text itself (a quotation, a review, a recipe's line
+    under its picture), and only marked captions count (figure, caption class, italics, a
+    table cell)."""
+    return _described(_PAGE_IMAGES(doc), base_url, centred_captions)
 
 
-def _described(imgs: Iterable[lxml.html.HtmlElement], base_url: str) -> list[dict[str, str | None]]:
+def _described(
+    imgs: Iterable[lxml.html.HtmlElement], base_url: str, centred_captions: bool = True
+) -> list[dict[str, str | None]]:
     images: list[dict[str, str | None]] = []
     seen: set[str] = set()
     for img in imgs:
@@ -52,13 +62,20 @@ def _described(imgs: Iterable[lxml.html.HtmlElement], base_url: str) -> list[dic
             {
                 "src": absolute,
                 "alt": clean_line(img.get("alt") or "") or None,
-                "caption": caption_of(img),
+                "caption": caption_of(img, centred_captions),
             }
         )
     return images
 
 
-def caption_of(img: lxml.html.HtmlElement) -> str | None:
+def caption_of(img: lxml.html.HtmlElement, centred: bool = True) -> str | None:
+    """The caption of ``img``, if it has one; a quotation by a picture (a review, a saying) is
+    text, not its caption."""
+    caption = _caption(img, centred)
+    return None if caption and _QUOTED.match(caption) else caption
+
+
+def _caption(img: lxml.html.HtmlElement, centred: bool) -> str | None:
     for ancestor in img.iterancestors():
         if ancestor.tag == "figure":
             found = ancestor.find(".//figcaption")
@@ -72,17 +89,17 @@ def caption_of(img: lxml.html.HtmlElement) -> str | None:
             for italic in ancestor.iter("em", "i"):
                 if _short(italic):
                     return _short(italic)
-            if _looks_like_caption(ancestor) and _short(ancestor):
+            if _looks_like_caption(ancestor, centred) and _short(ancestor):
                 return _short(ancestor)
             sibling = ancestor.getnext()
-            if sibling is not None and _looks_like_caption(sibling):
+            if sibling is not None and _looks_like_caption(sibling, centred):
                 return _short(sibling)
             if ancestor.tag != "a":
                 return None
     return None
 
 
-def _looks_like_caption(element: lxml.html.HtmlElement) -> bool:
+def _looks_like_caption(element: lxml.html.HtmlElement, centred_counts: bool = True) -> bool:
     if _CAPTION_CLASS.search(element.get("class") or ""):
         return True
     style = (element.get("style") or "").replace(" ", "").lower()
@@ -91,7 +108,7 @@ def _looks_like_caption(element: lxml.html.HtmlElement) -> bool:
     italic = (
         len(children) == 1 and children[0].tag in ("em", "i") and not (element.text or "").strip()
     )
-    return centred or italic
+    return (centred and centred_counts) or italic
 
 
 def _short(element: lxml.html.HtmlElement) -> str | None:

@@ -1,0 +1,93 @@
+"""Rules of the generic layer on small made-up pages: the title an old template hides, the
+lead in bold, dates that are content, captions that are not."""
+
+from pipelines.extraction import extract_article
+
+FETCHED_AT = "2025-06-15T05:00:00+00:00"
+
+
+_SITE = "Cổng thông tin điện tử huyện Đức Thọ"
+_PARAGRAPHS = "".join(
+    f"<p>Đoạn {n}: các xã trong huyện đã hoàn thành kế hoạch, người dân đồng tình ủng hộ.</p>"
+    for n in range(1, 6)
+)
+
+
+def _portal_page(heading: str, body: str) -> bytes:
+    """An old portal template: the site's name as <title>, no <h1>, the title in a styled div."""
+    return (
+        f'<html><head><title>{_SITE}</title><meta property="og:site_name" content="{_SITE}">'
+        f'</head><body><div class="menu"><a href="/">Trang chủ</a></div>{heading}'
+        f'<div class="noidung">{body}</div></body></html>'
+    ).encode()
+
+
+def test_the_title_in_a_styled_div_is_found_by_the_url_slug():
+    heading = (
+        '<div style="font-size:16px;font-weight:bold;color:#0a4">'
+        "Hội nghị tổng kết công tác năm 2024 của huyện</div>"
+    )
+    url = "http://ductho.hatinh.gov.vn/tin-tuc/hoi-nghi-tong-ket-cong-tac-nam-2024-cua-huyen-1234.html"
+    article = extract_article(url, _portal_page(heading, _PARAGRAPHS), {}, FETCHED_AT)
+    assert article.title == "Hội nghị tổng kết công tác năm 2024 của huyện"
+
+
+def test_the_site_name_is_never_the_title():
+    url = "http://ductho.hatinh.gov.vn/tin/1234.html"  # no slug to find the title by
+    article = extract_article(url, _portal_page("", _PARAGRAPHS), {}, FETCHED_AT)
+    assert article.title != _SITE
+    assert "Đoạn 3" in article.text
+
+
+def test_a_first_paragraph_in_bold_is_the_lead():
+    lead = "Sáng 12/5, Ủy ban nhân dân huyện tổ chức hội nghị sơ kết công tác sáu tháng đầu năm."
+    url = "http://ductho.hatinh.gov.vn/tin-tuc/so-ket-sau-thang-dau-nam-55.html"
+    page = _portal_page(
+        "<h1>Sơ kết sáu tháng đầu năm</h1>", f"<p><strong>{lead}</strong></p>" + _PARAGRAPHS
+    )
+    article = extract_article(url, page, {}, FETCHED_AT)
+    assert article.lead == lead
+    assert not article.text.startswith("Sáng 12/5") and "Đoạn 1" in article.text
+
+
+def test_dates_in_data_tables_and_logs_are_content_a_date_line_is_not():
+    paragraph = (
+        "<p>" + "The release went out after a long week of testing and review. " * 4 + "</p>"
+    )
+    table = (
+        "<table><tr><th>Date</th><th>Release</th></tr>"
+        "<tr><td>2019-03-01</td><td>Version 1.0</td></tr>"
+        "<tr><td>2019-04-15</td><td>Version 1.1</td></tr></table>"
+    )
+    log = "<pre>2019-03-01 12:00:01\n2019-03-01 12:05:42\n2019-03-01 12:09:13</pre>"
+    body = (
+        "<html><body><article><h1>Release notes for the spring</h1>"
+        "<p>Updated: 2019-05-02 10:30</p>"
+        f"{paragraph}{table}{paragraph}{log}{paragraph}</article></body></html>"
+    ).encode()
+    article = extract_article(
+        "https://example.org/notes/spring-release-notes", body, {}, FETCHED_AT
+    )
+    assert "2019-04-15" in article.text and "Version 1.1" in article.text
+    assert "2019-03-01 12:05:42" in article.text
+    assert "Updated: 2019-05-02" not in article.text
+
+
+def test_a_centred_paragraph_under_a_picture_is_text_on_a_foreign_page():
+    """A review centred under its picture, a quotation in italics beside one, and a sentence that
+    begins with "Online" are the article's text, not captions or a visitor counter."""
+    paragraph = "<p>" + "We spent a whole evening at the theatre and enjoyed every minute. " * 3
+    body = (
+        "<html><body><article><h1>What our visitors said</h1>"
+        f"{paragraph}</p>"
+        '<p style="text-align:center"><img src="/a.jpg"></p>'
+        '<p style="text-align:center">The costumes and the music were wonderful, and the '
+        "actors invited us on stage at the end.</p>"
+        '<p><img src="/b.jpg"><em>“Why are we talking about leadership?”</em></p>'
+        "<p>Online business owners tend to be introverts.</p>"
+        f"{paragraph}</p></article></body></html>"
+    ).encode()
+    article = extract_article("https://example.org/blog/visitors", body, {}, FETCHED_AT)
+    assert "The costumes and the music were wonderful" in article.text
+    assert "Online business owners tend to be introverts." in article.text
+    assert not any(image["caption"] for image in article.images)
