@@ -91,3 +91,17 @@ def test_a_centred_paragraph_under_a_picture_is_text_on_a_foreign_page():
     assert "The costumes and the music were wonderful" in article.text
     assert "Online business owners tend to be introverts." in article.text
     assert not any(image["caption"] for image in article.images)
+
+
+def test_labels_and_links_to_other_articles_are_residue():
+    paragraph = "<p>" + "The council approved the new budget after a long debate. " * 3 + "</p>"
+    body = (
+        "<html><body><article><h1>Council approves the budget</h1>"
+        f"{paragraph}<p>Read more: Mayor opens the new bridge</p>{paragraph}"
+        "<p>Xem thêm: Hội nghị tổng kết năm 2024</p>"
+        f"{paragraph}<p>Comments</p></article></body></html>"
+    ).encode()
+    article = extract_article("https://example.org/news/budget", body, {}, FETCHED_AT)
+    assert "The council approved" in article.text
+    for residue in ("Read more", "Xem thêm", "Comments"):
+        assert residue not in article.text

@@ -28,7 +28,15 @@ _LABELS = (
     r"trang chủ|liên kết website|từ khóa|tags?|advertisement|"
     # Newspaper toolbars and their messages in English.
     r"print article|order reprints|reprints|share this article|this article has been sent to|"
-    r"an error has occurred, please try again later\.?|thank you"
+    r"an error has occurred, please try again later\.?|thank you|comments?|leave a comment|"
+    r"more|also|you may also like(?:\.\.\.)?|tell us what you think(?:\.\.\.)?|related posts?"
+)
+# A link to another article under a label, in the middle of the text ("Xem thêm: …", "Read
+# more: …"): the tail after such a heading on a line of its own is cut below.
+_RELATED_LINK = re.compile(
+    r"^(?:xem thêm|đọc thêm|tin liên quan|read more|related|related post|see more)"
+    r"\s*:\s*\S.{0,150}$",
+    re.IGNORECASE,
 )
 # A list marker may come first: trafilatura writes a toolbar's items as "- Print Article".
 _LABEL_LINE = re.compile(rf"^(?:[-•*]\s+)?(?:{_LABELS})\s*:?\s*$", re.IGNORECASE)
@@ -127,6 +135,7 @@ def strip_boilerplate(
             or _residue_only(line)
             or (key == title_key and not kept)
             or line == page_url
+            or _RELATED_LINK.match(line)
             or (not kept and len(line) <= 60 and key in chrome())
             or (_is_date_line(line) and not in_data_row and not among_dates)
         ):
