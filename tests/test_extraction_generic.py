@@ -28,7 +28,7 @@ def test_quality_gate_on_trafilatura_evaluation_corpus():
     """trafilatura's own corpus (a third of its 990 pages, mostly German and English): text by
     its snippet metric, and title, author and day against its truth. Floors sit just under what
     the generic layer reaches on this sample (bench/extraction.py: the whole corpus, beside
-    trafilatura's figures: F1 0.924 vs 0.926, titles 0.578 vs 0.576, authors and days level)."""
+    trafilatura's figures: F1 0.9255 vs 0.9261, titles 0.606 vs 0.576, authors and days level)."""
     pages = trafilatura_eval()[::3]
     texts, right = [], {"title": [0, 0], "author": [0, 0], "date": [0, 0]}
     for page in pages:
@@ -41,9 +41,9 @@ def test_quality_gate_on_trafilatura_evaluation_corpus():
                 counts[1] += 1
     by_url = dict(zip((str(page["url"]) for page in pages), texts, strict=True))
     text = snippet_score(pages, lambda url, body, headers: by_url[url])
-    assert text["f1"] >= 0.91, text
+    assert text["f1"] >= 0.914, text
     shares = {name: done / total for name, (done, total) in right.items()}
-    assert shares["title"] >= 0.50 and shares["author"] >= 0.59, shares
+    assert shares["title"] >= 0.52 and shares["author"] >= 0.59, shares
     assert shares["date"] >= 0.90, shares
 
 
@@ -56,7 +56,7 @@ def test_quality_gate_on_scrapinghub_generic_news():
         outputs.append((expected, f"{article.lead}\n{article.text}"))
     result = score(outputs)
     assert result.pages == 181
-    assert result.f1 >= 0.968, result  # bare trafilatura: 0.960; ours 0.970
+    assert result.f1 >= 0.971, result  # bare trafilatura: 0.960; ours 0.973
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.parent.name}/{c.name}")
