@@ -73,14 +73,6 @@ def trafilatura_eval() -> list[dict[str, object]]:
     ]
 
 
-def snippet_score(
-    pages: list[dict[str, object]], extractor: Callable[[str, bytes, dict[str, str]], str]
-) -> dict[str, float]:
-    """The corpus's metric for one extractor (see snippet_scores)."""
-    outputs, speed = side_by_side(eval_inputs(pages), {"one": extractor})["one"]
-    return snippet_scores(pages, outputs, speed)
-
-
 def eval_inputs(pages: list[dict[str, object]]) -> list[Input]:
     return [(str(p["url"]), p["body"], {}) for p in pages]  # type: ignore[misc]
 
@@ -196,14 +188,6 @@ def ours(portal_id: str | None) -> Callable[[str, bytes, dict[str, str]], str]:
         return f"{article.lead}\n{article.text}"
 
     return run
-
-
-def measure(
-    pages: list[Page], extractor: Callable[[str, bytes, dict[str, str]], str]
-) -> dict[str, float]:
-    """The text metric (bench.metric) for one extractor."""
-    outputs, speed = side_by_side([page[:3] for page in pages], {"one": extractor})["one"]
-    return text_scores(pages, outputs, speed)
 
 
 def text_scores(pages: list[Page], outputs: list[str], pages_per_second: float) -> dict[str, float]:
