@@ -229,20 +229,20 @@ def test_vni_letters(typed, meant):
 
 
 def test_western_latin_pages_are_not_taken_for_vni():
-    from pipelines.extraction.legacy import looks_vni
+    from pipelines.extraction.legacy import legacy_encoding
 
     french = "L'été à Genève: où êtes-vous? Ça coûte très cher, dit-il à l'hôtel. " * 20
     german = "Über die Brücke gehen Bürger täglich; große Straßen, schöne Grüße. " * 20
     spanish = "El año pasado en España, el niño comió piña con su compañero. " * 20
-    assert not any(looks_vni(text) for text in (french, german, spanish))
+    assert not any(legacy_encoding(text) == "vni" for text in (french, german, spanish))
 
 
 def test_western_latin_pages_are_not_taken_for_tcvn3():
-    from pipelines.extraction.legacy import looks_tcvn3
+    from pipelines.extraction.legacy import legacy_encoding
 
     french = "L'été à Genève: où êtes-vous? Ça coûte très cher, dit-il à l'hôtel. " * 20
     german = "Über die Brücke gehen Bürger täglich; große Straßen, schöne Grüße. " * 20
-    assert not looks_tcvn3(french) and not looks_tcvn3(german)
+    assert legacy_encoding(french) != "tcvn3" and legacy_encoding(german) != "tcvn3"
 
 
 def test_a_meta_charset_is_overruled_by_bytes_that_are_utf8():

@@ -36,11 +36,6 @@ MIN_TELLING = 20  # telling letters on a page before it is taken for TCVN3 or VN
 SAMPLE = 200_000  # characters looked at
 
 
-def looks_tcvn3(text: str) -> bool:
-    """Whether ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in TCVN3."""
-    return legacy_encoding(text) == "tcvn3"
-
-
 def from_tcvn3(text: str) -> str:
     """``text``'s TCVN3 letters as Unicode (NFC)."""
     return text.translate(_TABLE)
@@ -65,11 +60,6 @@ _VNI_SINGLE = dict(zip("ôöñÔÖÑæÆóÓòÒîÎ", "ơưđƠƯĐỉỈĩĨ�
 _VNI_FONT = re.compile(r"VNI[- ]?(Times|Helve|Aptima|Top|Book)", re.IGNORECASE)
 _VNI_MARK_BYTES = "øõïäåëü"  # not ù, û: French où, coût
 _VNI_TELLING = re.compile(f"[aeouyAEOUY][{_VNI_MARK_BYTES}]")
-
-
-def looks_vni(text: str) -> bool:
-    """Whether ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in VNI."""
-    return legacy_encoding(text) == "vni"
 
 
 def legacy_encoding(text: str) -> str | None:
