@@ -329,7 +329,8 @@ def _trafilatura_lines(doc: lxml.html.HtmlElement, url: str) -> list[str]:
     and the default-mode rule give. Precision mode drops half of a few short articles; the
     default mode's text is taken there (one page in 12 to 25 needs that second reading).
     """
-    tree = _layout_tables_as_blocks(deepcopy(doc)) if doc.find(".//table") is not None else doc
+    # A copy only where there is a layout table to unwrap: _trafilatura copies what it is given.
+    tree = _layout_tables_as_blocks(deepcopy(doc)) if _LAYOUT_TABLES(doc) else doc
     text = _trafilatura(tree, url, favor_precision=True, fast=True)
     if len(text) < SHORT_TEXT:
         default = _trafilatura(tree, url)
