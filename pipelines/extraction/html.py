@@ -24,6 +24,7 @@ BLOCK_TAGS = frozenset(
 _SPACE = re.compile(r"\s+")
 # Two-character sequences that UTF-8 Vietnamese letters become when decoded as cp1252.
 _MOJIBAKE = re.compile(r"á[º»][\x80-\xbf\u0152-\u2122]|Ã[\xa0-\xbf]|Æ[°¡]|Ä[\x90\x91\x83]")
+_MOJIBAKE_LEADS = ("áº", "á»", "Ã", "Æ", "Ä")
 _RIGHT_ALIGNED = re.compile(r"text-align\s*:\s*right", re.IGNORECASE)
 _VIETNAMESE_LETTER = re.compile(
     r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.IGNORECASE
@@ -69,7 +70,7 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
             text = _as_windows_1258(body, text)
     if text.isascii():  # nothing below can apply (an O(1) question)
         return _XML_DECLARATION.sub("", text, count=1)
-    if len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3:
+    if _mojibake(text):
         # UTF-8 read as cp1252 somewhere upstream ("Thá»±c", "Ä\x90áº£ng"): ftfy undoes it.
         text = ftfy.fix_encoding(text)
     legacy = legacy_encoding(text)
@@ -86,6 +87,14 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _mojibake(text: str) -> bool:
+    """UTF-8 Vietnamese read as cp1252 (three sequences or more). Each sequence starts with one
+    of five openings, looked for first in C: the pattern search costs ~0.5 ms a page."""
+    if not any(lead in text for lead in _MOJIBAKE_LEADS):
+        return False
+    return len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3
+
+
 def _as_windows_1258(body: bytes, misread: str) -> str:
     """A page that declares UTF-8 (or nothing) but whose bytes are not, read as windows-1258,
     the Vietnamese Windows code page older portals still write, if that reading is clean
@@ -95,7 +104,7 @@ def _as_windows_1258(body: bytes, misread: str) -> str:
     except UnicodeDecodeError:
         return misread
     letters = len(_VIETNAMESE_LETTER.findall(text, 0, 200_000))
-    if letters >= MISREAD_MARKS and len(_MOJIBAKE.findall(text, 0, 200_000)) < 3:
+    if letters >= MISREAD_MARKS and not _mojibake(text):
         return text
     return misread
 
