@@ -105,3 +105,20 @@ def test_labels_and_links_to_other_articles_are_residue():
     assert "The council approved" in article.text
     for residue in ("Read more", "Xem thêm", "Comments"):
         assert residue not in article.text
+
+
+def test_trafilatura_leaves_the_page_it_reads_whole():
+    """The page is parsed once and handed to trafilatura as it is: trafilatura must prune a copy
+    (its bare_extraction does), since images, bylines and dates are read from the page after."""
+    import lxml.html
+
+    from pipelines.extraction.core import _trafilatura
+    from pipelines.extraction.html import parse
+
+    html = _portal_page(
+        "<h1>Tiêu đề</h1>", _PARAGRAPHS + '<div id="comments"><p>Bình luận</p></div>'
+    )
+    doc = parse(html.decode())
+    before = lxml.html.tostring(doc)
+    assert "Đoạn 1" in _trafilatura(doc, "http://ductho.hatinh.gov.vn/a.html", fast=True)
+    assert lxml.html.tostring(doc) == before

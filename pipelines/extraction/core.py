@@ -306,9 +306,10 @@ def _layout_tables_as_blocks(tree: lxml.html.HtmlElement) -> lxml.html.HtmlEleme
 def _trafilatura(
     tree: lxml.html.HtmlElement, url: str, *, favor_precision: bool = False, fast: bool = False
 ) -> str:
-    """trafilatura's text of a copy of ``tree`` (it prunes the tree it is given)."""
+    """trafilatura's text of ``tree``, which it leaves whole: it prunes a copy of a tree it is
+    given (trafilatura.core.bare_extraction)."""
     text = trafilatura.extract(
-        deepcopy(tree),
+        tree,
         url=url,
         include_comments=False,
         include_tables=True,
@@ -329,7 +330,7 @@ def _trafilatura_lines(doc: lxml.html.HtmlElement, url: str) -> list[str]:
     and the default-mode rule give. Precision mode drops half of a few short articles; the
     default mode's text is taken there (one page in 12 to 25 needs that second reading).
     """
-    # A copy only where there is a layout table to unwrap: _trafilatura copies what it is given.
+    # A copy only where there is a layout table to unwrap: trafilatura copies what it is given.
     tree = _layout_tables_as_blocks(deepcopy(doc)) if _LAYOUT_TABLES(doc) else doc
     text = _trafilatura(tree, url, favor_precision=True, fast=True)
     if len(text) < SHORT_TEXT:
