@@ -12,9 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import lxml.html
-from lxml import etree
-
+from pipelines.extraction.classes import Classed
 from pipelines.extraction.dates import published_iso
 from pipelines.extraction.html import clean_line
 
@@ -55,20 +53,22 @@ _RELATED_HEADING = re.compile(
 )
 _DATE_LINE_MAX = 80
 _LEADING_DATE = re.compile(r"^\W{0,3}(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}\b)")
+_CHROME_WORDS = ("breadcrumb", "chuyenmuc", "portlet-title", "FolderTitle", "category", "cate-")
 # Not the post itself, nor the page: WordPress gives both "category-<slug>" classes.
-_CHROME = etree.XPath(
-    "//*[(contains(@class,'breadcrumb') or contains(@class,'chuyenmuc') or "
-    "contains(@class,'portlet-title') or contains(@class,'FolderTitle') or "
-    "contains(@class,'category') or contains(@class,'cate-')) and "
-    "not(self::body or self::article or contains(@class,'hentry') or "
-    "contains(@class,'type-post'))]"
-)
+_POST_WORDS = ("hentry", "type-post")
 
 
-def chrome_texts(doc: lxml.html.HtmlElement) -> set[str]:
+def chrome_texts(classed: Classed) -> set[str]:
     """Short texts of the page's navigation chrome (breadcrumbs, section and portlet titles)."""
+    chrome = [
+        element
+        for element, classes in classed
+        if any(word in classes for word in _CHROME_WORDS)
+        and element.tag not in ("body", "article")
+        and not any(word in classes for word in _POST_WORDS)
+    ]
     texts: set[str] = set()
-    for element in _CHROME(doc)[:50]:
+    for element in chrome[:50]:
         for text in element.itertext():
             line = clean_line(text)
             if 0 < len(line) <= 60:

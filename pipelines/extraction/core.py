@@ -24,6 +24,7 @@ from crawler.urls import canonical_url, rebase
 from pipelines.extraction.article import Article, NotAnArticle
 from pipelines.extraction.boilerplate import chrome_texts, strip_boilerplate
 from pipelines.extraction.byline import combine
+from pipelines.extraction.classes import Classed, classed_elements, with_class
 from pipelines.extraction.dates import in_vietnam_time, published_iso, resolve_yearless
 from pipelines.extraction.dating import date_line, htmldate, meta_date, url_date
 from pipelines.extraction.html import (
@@ -84,14 +85,15 @@ def extract_article(
     if known:
         layout, selectors = known[0], known[1]
 
+    classed = cache(partial(classed_elements, doc))  # found once, when a search needs them
     described = None if selectors.body and selectors.title else page_metadata(doc)
     declared_title = _first_text(doc, selectors.title)
     title = declared_title or (described and described.title) or _generic_title(doc)
     if not declared_title:
         title = better_title(doc, url, title)
-    lead = _first_text(doc, selectors.lead) or ("" if selectors.body else generic_lead(doc))
-    section = _first_text(doc, selectors.section) or _breadcrumb_section(doc)
-    tags = _all_texts(doc, selectors.tags) if selectors.tags else generic_tags(doc)
+    lead = _first_text(doc, selectors.lead) or ("" if selectors.body else generic_lead(classed()))
+    section = _first_text(doc, selectors.section) or _breadcrumb_section(classed())
+    tags = _all_texts(doc, selectors.tags) if selectors.tags else generic_tags(classed())
     published = published_iso(_first_text(doc, selectors.published)) or meta_date(doc)
     canonical = _canonical(doc, url, portal)
     declared_language = _declared_language(doc)
@@ -110,11 +112,11 @@ def extract_article(
         text = text_of(body_elements)
         method = "selectors"
     else:
-        chrome = cache(partial(chrome_texts, doc))
+        chrome = cache(lambda: chrome_texts(classed()))
         lines = strip_boilerplate(_trafilatura_lines(doc, url), title, chrome, url)
         vietnamese_text = looks_vietnamese(" ".join(lines[:40]))
         lines, images = _take_captions(lines, page_images(doc, url, vietnamese_text))
-        bylines = _pop_trailing_byline(lines, doc)
+        bylines = _pop_trailing_byline(lines, classed())
         if not lead and lines and bold_paragraph(doc, lines[0]):
             lead = lines.pop(0)  # portals print their lead as a first paragraph in bold
         named = described.authors if described else []
@@ -206,14 +208,13 @@ def _all_texts(doc: lxml.html.HtmlElement, selector: str) -> list[str]:
     return found
 
 
-_BREADCRUMBS = lxml.etree.XPath("//*[contains(@class,'breadcrumb')]")
 _HOME = ("trang chủ", "home", "trang chu")
 
 
-def _breadcrumb_section(doc: lxml.html.HtmlElement) -> str | None:
+def _breadcrumb_section(classed: Classed) -> str | None:
     """The last breadcrumb item that is not the home page."""
     items: list[str] = []
-    for trail in _BREADCRUMBS(doc):
+    for trail in with_class(classed, "breadcrumb"):
         for element in trail.iter("a", "li"):
             text = " ".join(element_lines(element))
             if text and text not in items and text.casefold() not in _HOME:
@@ -238,19 +239,16 @@ def _take_captions(
     return [line for line in lines if line not in captions], images
 
 
-_AUTHOR_ELEMENTS = lxml.etree.XPath(
-    "//*[contains(@class,'author') or contains(@class,'Author') or contains(@class,'tacgia') "
-    "or contains(@class,'byline')]"
-)
+_AUTHOR_CLASSES = ("author", "Author", "tacgia", "byline")
 
 
-def _pop_trailing_byline(lines: list[str], doc: lxml.html.HtmlElement) -> list[str]:
+def _pop_trailing_byline(lines: list[str], classed: Classed) -> list[str]:
     """A signature line at the end of generic text: "Name (Unit)", "Tác giả: …", or the text
     of an element the page marks as the author."""
     if not lines or len(lines[-1]) > MAX_BYLINE_CHARS:
         return []
     last = lines[-1]
-    marked = {" ".join(element_lines(e)) for e in _AUTHOR_ELEMENTS(doc)}
+    marked = {" ".join(element_lines(e)) for e in with_class(classed, *_AUTHOR_CLASSES)}
     if _signed(last) or last in marked:
         lines.pop()
         return [last]

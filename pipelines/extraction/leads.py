@@ -9,13 +9,10 @@ import re
 import lxml.etree
 import lxml.html
 
+from pipelines.extraction.classes import Classed, with_class
 from pipelines.extraction.html import clean_line, element_lines
 
-# One pass over the page's classes (a CSS selector list walks the page once per selector).
-_LEAD_CANDIDATES = lxml.etree.XPath(
-    "//*[contains(@class,'sapo') or contains(@class,'description') or contains(@class,'lead') "
-    "or contains(@class,'summary') or contains(@class,'chapo') or contains(@class,'tomtat')]"
-)
+_LEAD_WORDS = ("sapo", "description", "lead", "summary", "chapo", "tomtat")
 
 
 def _marked_as_lead(element: lxml.html.HtmlElement) -> bool:
@@ -31,10 +28,11 @@ def _marked_as_lead(element: lxml.html.HtmlElement) -> bool:
     )
 
 
-def generic_lead(doc: lxml.html.HtmlElement) -> str:
+def generic_lead(classed: Classed) -> str:
     """The lead (sapo) a page marks with its class: VnExpress's ``p.description``, portals'
     ``.sapo``, ``.tomtat``; one short paragraph, else none."""
-    for element in [e for e in _LEAD_CANDIDATES(doc) if _marked_as_lead(e)][:3]:
+    candidates = with_class(classed, *_LEAD_WORDS)
+    for element in [e for e in candidates if _marked_as_lead(e)][:3]:
         text = clean_line(" ".join(element_lines(element)))
         if 40 <= len(text) <= 800:
             return text

@@ -166,18 +166,21 @@ def _text_without(
     pieces: list[str] = []
 
     def walk(node: lxml.html.HtmlElement) -> None:
-        head, kept = node.text or "", []
+        head = node.text or ""
+        kept: list[lxml.html.HtmlElement] = []
+        tails: list[str] = []
         for child in node:
             if child in discarded:
                 if kept:
-                    kept[-1][1] += child.tail or ""
+                    tails[-1] += child.tail or ""
                 else:
                     head += child.tail or ""
             else:
-                kept.append([child, child.tail or ""])
+                kept.append(child)
+                tails.append(child.tail or "")
         if head:
             pieces.append(head)
-        for child, tail in kept:
+        for child, tail in zip(kept, tails, strict=True):
             walk(child)
             if tail:
                 pieces.append(tail)

@@ -8,15 +8,9 @@ from __future__ import annotations
 
 import re
 
-import lxml.etree
-import lxml.html
-
+from pipelines.extraction.classes import Classed
 from pipelines.extraction.html import clean_line, element_lines
 
-_TAG_BOXES = lxml.etree.XPath(
-    "//*[(contains(@class,'tag') and not(contains(@class,'taglib'))) "
-    "or contains(@class,'keyword') or contains(@class,'topic')]"
-)
 _TAG_LABEL = re.compile(r"^\s*(?:từ khóa|từ khoá|chủ đề|tags?)\s*:?\s*", re.IGNORECASE)
 # Labels of share and print toolbars: never tags (Liferay's "taglib-icon" print link, say).
 TOOLBAR_LABELS = frozenset(
@@ -30,9 +24,16 @@ TOOLBAR_LABELS = frozenset(
 )  # fmt: skip
 
 
-def generic_tags(doc: lxml.html.HtmlElement) -> list[str]:
-    """Tags from a tag or keyword box ("Từ khóa: …", "Chủ đề …")."""
-    boxes = _TAG_BOXES(doc)
+def generic_tags(classed: Classed) -> list[str]:
+    """Tags from a tag or keyword box ("Từ khóa: …", "Chủ đề …"): an element classed
+    "tag…" (not Liferay's "taglib…" icons), "keyword…" or "topic…"."""
+    boxes = [
+        element
+        for element, classes in classed
+        if ("tag" in classes and "taglib" not in classes)
+        or "keyword" in classes
+        or "topic" in classes
+    ]
     for box in boxes[:5]:
         links = [clean_line(a.text_content()) for a in box.iter("a")]
         links = [
