@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 import ftfy
+import lxml.etree
 import lxml.html
 from w3lib.encoding import html_to_unicode
 
@@ -120,6 +121,17 @@ def clean_line(text: str) -> str:
 # Comments and processing instructions dropped, as trafilatura's own parser drops them: the tree
 # is handed to trafilatura as it is (a copy), and its extraction scores better without them.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+# Every element as an HtmlElement, chosen in C: lxml.html's own lookup calls a Python method for
+# each element met (millions on a large page between our searches and trafilatura's) only to
+# give form fields their own classes, which nothing here uses.
+_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
 
 
 def parse(html: str) -> lxml.html.HtmlElement:
