@@ -72,6 +72,15 @@ _DISCARD_CLASSES = _any_of(
     *("commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram"),
     *("article-share", "article-support", "print", "category", "meta-date", "meta-reviewer"),
 )
+# Every word the tests above look for in a class or id, and the other attributes they read.
+_ANY_WORD = _any_of(
+    *("author", "Author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by"),
+    *("posted-by", "journalist-name", "screenname", "writer", "Byline", "byl", "username"),
+    *("BBL", "comments", "Comments", "commentlist", "comment-list", "ProductReviews"),
+    *("comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram", "article-share"),
+    *("article-support", "print", "category", "meta-date", "meta-reviewer", "title", "date"),
+)
+_RARE_ATTRIBUTES = frozenset(("rel", "itemprop", "data-testid", "data-component"))
 
 
 def author_elements(
@@ -88,18 +97,33 @@ def author_elements(
     found: list[list[lxml.html.HtmlElement]] = [[], [], []]
     discarded: set[lxml.html.HtmlElement] = set()
     root = doc.getroottree().getroot()
+    # trafilatura's rel='me': an element with a <rel> child reading "me" (not an attribute).
+    signed_me = {
+        parent
+        for rel in doc.iter("rel")
+        if rel.text_content() == "me" and (parent := rel.getparent()) is not None
+    }
     for element in doc.iter(lxml.etree.Element):
         tag, attributes = element.tag, element.attrib
         if tag in ("time", "figure"):
             discarded.add(element)
+        if tag == "author" or (tag in _TAGS_BY_NAME and element in signed_me):
+            found[0].append(element)
         if not attributes:
-            if tag == "author":
-                found[0].append(element)
             continue
         classes, ids = attributes.get("class", ""), attributes.get("id", "")
+        # Most elements are none of these: one search over all the words tells.
+        if (
+            _RARE_ATTRIBUTES.isdisjoint(attributes.keys())
+            and not _ANY_WORD.search(classes)
+            and not _ANY_WORD.search(ids)
+        ):
+            continue
         itemprop = attributes.get("itemprop", "")
-        if tag == "author" or (
+        if (
             tag in _TAGS_BY_NAME
+            and tag != "author"
+            and element not in signed_me
             and (
                 attributes.get("rel") == "author"
                 or ids == "author"
@@ -107,7 +131,6 @@ def author_elements(
                 or itemprop == "author name"
                 or attributes.get("data-testid") in ("AuthorCard", "AuthorURL")
                 or _NAME_CLASSES.search(classes)
-                or any(c.text_content() == "me" for c in element.iterchildren("rel"))
             )
         ):
             found[0].append(element)
