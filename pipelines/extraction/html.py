@@ -119,7 +119,7 @@ def clean_line(text: str) -> str:
 
 
 # Comments and processing instructions dropped, as trafilatura's own parser drops them: the tree
-# is handed to trafilatura as it is (a copy), and its extraction scores better without them.
+# is handed to trafilatura as it is, and its extraction scores better without them.
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
 # Every element as an HtmlElement, chosen in C: lxml.html's own lookup calls a Python method for
 # each element met (millions on a large page between our searches and trafilatura's) only to
