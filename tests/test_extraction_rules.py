@@ -122,3 +122,31 @@ def test_trafilatura_leaves_the_page_it_reads_whole():
     before = lxml.html.tostring(doc)
     assert "Đoạn 1" in _trafilatura(doc, "http://ductho.hatinh.gov.vn/a.html", fast=True)
     assert lxml.html.tostring(doc) == before
+
+
+def test_teaser_links_and_notices_of_foreign_news_sites_are_residue():
+    from pipelines.extraction.boilerplate import strip_boilerplate
+
+    paragraph = "Der Stadtrat hat am Montag den Haushalt beschlossen, nach langer Debatte. " * 3
+    lines = [
+        "Anzeige, enthält Affiliate Links",
+        paragraph,
+        "Lesen Sie auch: Neue Brücke über den Rhein eröffnet",
+        "Auch interessant",  # a teaser box inside the text: its heading goes, the text stays
+        paragraph.replace("Montag", "Dienstag"),
+        "Subscribe now to our eNATION edition for the full story.",
+        "Weitere Artikel zum Thema",
+        "Haushalt 2024: Was sich ändert",
+        "Brückenbau verzögert sich",
+    ]
+    kept = strip_boilerplate(lines, "Haushalt beschlossen", lambda: set())
+    assert kept == [paragraph, paragraph.replace("Montag", "Dienstag")]
+
+
+def test_a_teaser_heading_before_long_paragraphs_does_not_cut_them():
+    from pipelines.extraction.boilerplate import strip_boilerplate
+
+    paragraph = "Il remake della serie animata arriverà su Netflix con dodici episodi. " * 3
+    lines = [paragraph, "Leggi anche", paragraph.replace("dodici", "tredici")]
+    kept = strip_boilerplate(lines, "Remake", lambda: set())
+    assert kept == [paragraph, paragraph.replace("dodici", "tredici")]

@@ -5,6 +5,11 @@ names above the title, the title itself, date lines, share/print toolbars ("Emai
 and comment labels, captcha messages, visitor counters, "Ghi rõ nguồn" footers, and related-news
 lists ("Đọc thêm", "Các tin khác", "Tin liên quan") at the end. These rules remove them from the
 extracted lines, using the page's own chrome (breadcrumb, portlet titles, menus) as evidence.
+
+Pages of other countries (web archives, WARC imports) carry the same residue in their languages:
+teaser links and boxes ("Lesen Sie auch: …", "Lea también: …", "À lire aussi"), advertising
+marks, calls to subscribe or follow, log-in notices, picture credits. Those rules were drawn
+from the must-not-contain snippets of trafilatura's evaluation corpus and held to Scrapinghub's.
 """
 
 from __future__ import annotations
@@ -27,13 +32,22 @@ _LABELS = (
     # Newspaper toolbars and their messages in English.
     r"print article|order reprints|reprints|share this article|this article has been sent to|"
     r"an error has occurred, please try again later\.?|thank you|comments?|leave a comment|"
-    r"more|also|you may also like(?:\.\.\.)?|tell us what you think(?:\.\.\.)?|related posts?"
+    r"more|also|you may also like(?:\.\.\.)?|tell us what you think(?:\.\.\.)?|related posts?|"
+    r"release date|last modified|image illustrative|pdf|"
+    # ... and in German, the language of most of trafilatura's benchmark pages.
+    r"teilen mit|wird geladen|bild anzeigen|beitragsbild|titelbild|weiter|bewerten|"
+    r"kommentare insgesamt|zusatzinformationen"
 )
 # A link to another article under a label, in the middle of the text ("Xem thêm: …", "Read
 # more: …"): the tail after such a heading on a line of its own is cut below.
 _RELATED_LINK = re.compile(
-    r"^(?:xem thêm|đọc thêm|tin liên quan|read more|related|related post|see more)"
-    r"\s*:\s*\S.{0,150}$",
+    r"^(?:xem thêm|đọc thêm|tin liên quan|read more|related|related post|see more|"
+    # ... and their like in the languages of trafilatura's benchmark pages.
+    r"lea también|lee también|vea también|le puede interesar|te puede interesar|"
+    r"à lire aussi|lire aussi|voir aussi|lesen sie auch|auch interessant|auch lesen|"
+    r"mehr zum thema|siehe auch|czytaj też|czytaj także|zobacz też|zobacz także|leggi anche|"
+    r"leia também|veja também|lesen sie hier|mehr dazu)"
+    r"\s*[:»]\s*\S.{0,150}$",
     re.IGNORECASE,
 )
 # A list marker may come first: trafilatura writes a toolbar's items as "- Print Article".
@@ -44,13 +58,44 @@ _COUNTER_LINE = re.compile(
     r"tổng số điểm)\b[^.\d]{0,40}(?:\d[\d.:,]*)?\s*$",
     re.IGNORECASE,
 )
-_CREDIT_LINE = re.compile(r"^(?:ghi rõ nguồn|bản quyền|©|copyright)", re.IGNORECASE)
+# Calls to subscribe, sign up or follow, at the start of a line of their own.
+_PROMO_LINE = re.compile(
+    r"^(?:subscribe (?:now|today|to)|sign up (?:to|for|now)|never miss|follow (?:us|the \w+) on|"
+    r"download (?:the|our) |zum newsletter|jetzt (?:kostenlos )?(?:newsletter )?abonnieren|"
+    r"newsletter abonnieren|s[ií]guenos en|suscr[ií]bete|hazte miembro|abonnez-vous)"
+    r".{0,200}$",
+    re.IGNORECASE,
+)
+_CREDIT_LINE = re.compile(
+    r"^(?:ghi rõ nguồn|bản quyền|©|copyright|crédits? photos?\s*:|titelbild\s*:|"
+    r"beitragsbild\s*:|bildquelle\s*:|\(?alle angaben ohne gewähr\)?$)",
+    re.IGNORECASE,
+)
+# Advertising marks, and messages to readers who are not logged in or not subscribed.
+_NOTICE_LINE = re.compile(
+    r"^(?:\*?(?:werbung|anzeige)\s*(?:[-,:.*]|$)|sie sind aktuell nicht eingeloggt|"
+    r"du musst eingeloggt sein|pour lire la suite|pour accéder en illimité)",
+    re.IGNORECASE,
+)
 # Headings after which only related-news lists follow.
 _RELATED_HEADING = re.compile(
     r"^(?:đọc thêm|các tin khác|tin khác|tin liên quan|bài liên quan|tin cùng chuyên mục|"
     r"những tin mới hơn|những tin cũ hơn|tin đã đưa|theo dòng sự kiện|xem thêm các tin)\s*:?$",
     re.IGNORECASE,
 )
+# Their like in other languages (trafilatura's benchmark pages): a news site's teaser box sits
+# in the middle of the text as often as after it, so only a tail of headline-sized lines is cut;
+# otherwise the heading alone goes (the box's links are already gone).
+_RELATED_HEADING_ABROAD = re.compile(
+    r"^(?:related (?:articles|stories|posts)|more stories|you might also like|"
+    r"notas relacionadas|à lire aussi|lesen sie auch(?: die folgenden beiträge)?|"
+    r"weitere artikel zum thema|weitere themen|mehr themen|mehr zum thema|"
+    r"das könnte sie auch interessieren|das thema könnte dich auch interessieren|"
+    r"auch interessant|schon gelesen\??|zum weiterlesen|czytaj też|czytaj także|leggi anche|"
+    r"leia também)\s*:?$",
+    re.IGNORECASE,
+)
+HEADLINE_CHARS = 150  # longer lines after such a heading are text, not a list of headlines
 _DATE_LINE_MAX = 80
 _LEADING_DATE = re.compile(r"^\W{0,3}(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}\b)")
 _CHROME_WORDS = ("breadcrumb", "chuyenmuc", "portlet-title", "FolderTitle", "category", "cate-")
@@ -125,6 +170,10 @@ def strip_boilerplate(
         key = line.casefold()
         if _RELATED_HEADING.match(line) and index >= len(cells) // 3:
             break
+        if _RELATED_HEADING_ABROAD.match(line):
+            if all(len(rest) <= HEADLINE_CHARS for rest, _ in cells[index + 1 :]):
+                break
+            continue
         among_dates = (index > 0 and dated[index - 1]) or (
             index + 1 < len(dated) and dated[index + 1]
         )
@@ -132,6 +181,8 @@ def strip_boilerplate(
             _LABEL_LINE.match(line)
             or _COUNTER_LINE.match(line)
             or _CREDIT_LINE.match(line)
+            or _PROMO_LINE.match(line)
+            or _NOTICE_LINE.match(line)
             or _residue_only(line)
             or (key == title_key and not kept)
             or line == page_url
