@@ -28,8 +28,8 @@ def test_quality_gate_on_trafilatura_evaluation_corpus():
     """trafilatura's own corpus (a third of its 990 pages, mostly German and English): text by
     its snippet metric, and title, author and day against its truth. Floors sit just under what
     the generic layer reaches on this sample (bench/extraction.py: the whole corpus, beside
-    trafilatura's figures: F1 0.9318 vs 0.9261, titles 0.606 vs 0.576, authors and days level;
-    this sample: F1 0.9227)."""
+    trafilatura's figures: F1 0.9352 vs 0.9261, titles 0.606 vs 0.576, authors and days level;
+    this sample: F1 0.9261)."""
     pages = trafilatura_eval()[::3]
     texts, right = [], {"title": [0, 0], "author": [0, 0], "date": [0, 0]}
     for page in pages:
@@ -41,7 +41,7 @@ def test_quality_gate_on_trafilatura_evaluation_corpus():
                 counts[0] += metadata_right(name, page[name], found[name])
                 counts[1] += 1
     text = snippet_scores(pages, texts, pages_per_second=0.0)
-    assert text["f1"] >= 0.920, text
+    assert text["f1"] >= 0.923, text
     shares = {name: done / total for name, (done, total) in right.items()}
     assert shares["title"] >= 0.52 and shares["author"] >= 0.59, shares
     assert shares["date"] >= 0.90, shares

@@ -150,3 +150,20 @@ def test_a_teaser_heading_before_long_paragraphs_does_not_cut_them():
     lines = [paragraph, "Leggi anche", paragraph.replace("dodici", "tredici")]
     kept = strip_boilerplate(lines, "Remake", lambda: set())
     assert kept == [paragraph, paragraph.replace("dodici", "tredici")]
+
+
+def test_an_event_date_is_text_a_publication_date_is_residue():
+    from pipelines.extraction.boilerplate import strip_boilerplate
+
+    paragraph = "Die Verkostung findet im Gewölbekeller statt, Anmeldung per E-Mail erbeten. " * 3
+    lines = [
+        "Aktualisiert: 12.01.2020 10:30",
+        paragraph,
+        "Termin: 29.02.2020, 19 Uhr",
+        "Einsendeschluss: 03.11.2019 (Poststempel)",
+        "Dowiedz się więcej: Kto jak głosował ws. unijnych funduszy?",
+        "Online-Pressemappe - alle Pressemitteilungen der Firma | RSS-Feed abonnieren",
+        "Image illustrative : Lego Minifigures, licence Creative Commons",
+    ]
+    kept = strip_boilerplate(lines, "Whisky-Tasting", lambda: set())
+    assert kept == [paragraph, "Termin: 29.02.2020, 19 Uhr", lines[3]]

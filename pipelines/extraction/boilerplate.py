@@ -36,7 +36,7 @@ _LABELS = (
     r"release date|last modified|image illustrative|pdf|"
     # ... and in German, the language of most of trafilatura's benchmark pages.
     r"teilen mit|wird geladen|bild anzeigen|beitragsbild|titelbild|weiter|bewerten|"
-    r"kommentare insgesamt|zusatzinformationen"
+    r"kommentare insgesamt|zusatzinformationen|inhaltsverzeichnis|table of contents"
 )
 # A link to another article under a label, in the middle of the text ("Xem thêm: …", "Read
 # more: …"): the tail after such a heading on a line of its own is cut below.
@@ -46,7 +46,7 @@ _RELATED_LINK = re.compile(
     r"lea también|lee también|vea también|le puede interesar|te puede interesar|"
     r"à lire aussi|lire aussi|voir aussi|lesen sie auch|auch interessant|auch lesen|"
     r"mehr zum thema|siehe auch|czytaj też|czytaj także|zobacz też|zobacz także|leggi anche|"
-    r"leia também|veja também|lesen sie hier|mehr dazu)"
+    r"leia também|veja também|lesen sie hier|mehr dazu|dowiedz się więcej|czytaj więcej)"
     r"\s*[:»]\s*\S.{0,150}$",
     re.IGNORECASE,
 )
@@ -62,13 +62,19 @@ _COUNTER_LINE = re.compile(
 _PROMO_LINE = re.compile(
     r"^(?:subscribe (?:now|today|to)|sign up (?:to|for|now)|never miss|follow (?:us|the \w+) on|"
     r"download (?:the|our) |zum newsletter|jetzt (?:kostenlos )?(?:newsletter )?abonnieren|"
-    r"newsletter abonnieren|s[ií]guenos en|suscr[ií]bete|hazte miembro|abonnez-vous)"
-    r".{0,200}$",
+    r"newsletter abonnieren|s[ií]guenos en|suscr[ií]bete|hazte miembro|abonnez-vous|"
+    r"we want to hear what you think|zapraszamy (?:też )?do subskrypcji)"
+    r".{0,200}$"
+    # A sign-up box's heading, or a channel or app to follow, anywhere in a short line.
+    r"|^.{0,40}\bnewsletter$|^.{0,120}\b(?:canal de (?:youtube|telegram|whatsapp)|"
+    r"download (?:the|our) [\w ]{0,40}apps?|rss-feed abonnieren|subscribe to (?:our )?rss)"
+    r"\b.{0,120}$",
     re.IGNORECASE,
 )
 _CREDIT_LINE = re.compile(
     r"^(?:ghi rõ nguồn|bản quyền|©|copyright|crédits? photos?\s*:|titelbild\s*:|"
-    r"beitragsbild\s*:|bildquelle\s*:|\(?alle angaben ohne gewähr\)?$)",
+    r"beitragsbild\s*:|bildquelle\s*:|image illustrative\s*:|\(?alle angaben ohne gewähr\)?$|"
+    r"alle rechte vorbehalten|vervielfältigung nur mit genehmigung)",
     re.IGNORECASE,
 )
 # Advertising marks, and messages to readers who are not logged in or not subscribed.
@@ -92,11 +98,19 @@ _RELATED_HEADING_ABROAD = re.compile(
     r"weitere artikel zum thema|weitere themen|mehr themen|mehr zum thema|"
     r"das könnte sie auch interessieren|das thema könnte dich auch interessieren|"
     r"auch interessant|schon gelesen\??|zum weiterlesen|czytaj też|czytaj także|leggi anche|"
-    r"leia também)\s*:?$",
+    r"leia também)\s*:?$"
+    # A box's heading may name the site: "Mehr zum Thema auf …", "Top-Themen bei …".
+    r"|^(?:mehr zum thema|weitere (?:\w+ )?themen|top-themen|más sobre|mehr von|"
+    r"beiträge aus dem forum|vorschau auf den nächsten artikel|kommentierte artikel)\b.{0,60}$",
     re.IGNORECASE,
 )
 HEADLINE_CHARS = 150  # longer lines after such a heading are text, not a list of headlines
 _DATE_LINE_MAX = 80
+_EVENT_DATE = re.compile(
+    r"^(?:termin|einsendeschluss|anmeldeschluss|teilnahmeschluss|deadline|frist|event date|"
+    r"thời gian|hạn chót|hạn nộp)\s*:",
+    re.IGNORECASE,
+)
 _LEADING_DATE = re.compile(r"^\W{0,3}(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}\b)")
 _CHROME_WORDS = ("breadcrumb", "chuyenmuc", "portlet-title", "FolderTitle", "category", "cate-")
 # Not the post itself, nor the page: WordPress gives both "category-<slug>" classes.
@@ -196,8 +210,9 @@ def strip_boilerplate(
 
 
 def _is_date_line(line: str) -> bool:
-    """A short line that is a date with a label or a time, not a sentence that mentions one."""
-    if len(line) > _DATE_LINE_MAX or line.endswith("."):
+    """A short line that is a date with a label or a time, not a sentence that mentions one,
+    nor the date of an event or a deadline the text announces ("Termin: 29.02.2020, 19 Uhr")."""
+    if len(line) > _DATE_LINE_MAX or line.endswith(".") or _EVENT_DATE.match(line):
         return False
     if published_iso(line) is None:
         return False
