@@ -112,9 +112,9 @@ _EVENT_DATE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_DATE = re.compile(r"^\W{0,3}(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}\b)")
-_CHROME_WORDS = ("breadcrumb", "chuyenmuc", "portlet-title", "FolderTitle", "category", "cate-")
+_CHROME_CLASS = re.compile("breadcrumb|chuyenmuc|portlet-title|FolderTitle|category|cate-")
 # Not the post itself, nor the page: WordPress gives both "category-<slug>" classes.
-_POST_WORDS = ("hentry", "type-post")
+_POST_CLASS = re.compile("hentry|type-post")
 
 
 def chrome_texts(classed: Classed) -> set[str]:
@@ -122,9 +122,9 @@ def chrome_texts(classed: Classed) -> set[str]:
     chrome = [
         element
         for element, classes in classed
-        if any(word in classes for word in _CHROME_WORDS)
+        if _CHROME_CLASS.search(classes)
         and element.tag not in ("body", "article")
-        and not any(word in classes for word in _POST_WORDS)
+        and not _POST_CLASS.search(classes)
     ]
     texts: set[str] = set()
     for element in chrome[:50]:

@@ -9,6 +9,10 @@ their class strings, in page order as XPath gives them.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from functools import cache
+
 import lxml.etree
 import lxml.html
 
@@ -23,4 +27,11 @@ def classed_elements(doc: lxml.html.HtmlElement) -> Classed:
 
 def with_class(classed: Classed, *words: str) -> list[lxml.html.HtmlElement]:
     """The elements whose class attribute contains one of ``words`` (XPath's ``contains``)."""
-    return [element for element, classes in classed if any(w in classes for w in words)]
+    search = _any_of(words)
+    return [element for element, classes in classed if search(classes)]
+
+
+@cache
+def _any_of(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
+    """One search for all of ``words``: a test per word per element costs more in Python."""
+    return re.compile("|".join(map(re.escape, words))).search
