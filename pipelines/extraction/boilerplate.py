@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from pipelines.extraction.classes import Classed
+from pipelines.extraction.classes import Classed, any_of
 from pipelines.extraction.dates import published_iso
 from pipelines.extraction.html import clean_line
 
@@ -112,9 +112,11 @@ _EVENT_DATE = re.compile(
     re.IGNORECASE,
 )
 _LEADING_DATE = re.compile(r"^\W{0,3}(?:\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{1,2}:\d{2}\b)")
-_CHROME_CLASS = re.compile("breadcrumb|chuyenmuc|portlet-title|FolderTitle|category|cate-")
+_CHROME_CLASS = any_of(
+    "breadcrumb", "chuyenmuc", "portlet-title", "FolderTitle", "category", "cate-"
+)
 # Not the post itself, nor the page: WordPress gives both "category-<slug>" classes.
-_POST_CLASS = re.compile("hentry|type-post")
+_POST_CLASS = any_of("hentry", "type-post")
 
 
 def chrome_texts(classed: Classed) -> set[str]:
@@ -122,9 +124,9 @@ def chrome_texts(classed: Classed) -> set[str]:
     chrome = [
         element
         for element, classes in classed
-        if _CHROME_CLASS.search(classes)
+        if _CHROME_CLASS(classes)
         and element.tag not in ("body", "article")
-        and not _POST_CLASS.search(classes)
+        and not _POST_CLASS(classes)
     ]
     texts: set[str] = set()
     for element in chrome[:50]:

@@ -27,11 +27,12 @@ def classed_elements(doc: lxml.html.HtmlElement) -> Classed:
 
 def with_class(classed: Classed, *words: str) -> list[lxml.html.HtmlElement]:
     """The elements whose class attribute contains one of ``words`` (XPath's ``contains``)."""
-    search = _any_of(words)
+    search = any_of(*words)
     return [element for element, classes in classed if search(classes)]
 
 
 @cache
-def _any_of(words: tuple[str, ...]) -> Callable[[str], re.Match[str] | None]:
-    """One search for all of ``words``: a test per word per element costs more in Python."""
+def any_of(*words: str) -> Callable[[str], re.Match[str] | None]:
+    """One search for all of ``words`` in an attribute's value, what XPath's ``contains(@x, 'a')
+    or contains(@x, 'b')`` asks: a test per word per element costs more in Python."""
     return re.compile("|".join(map(re.escape, words))).search

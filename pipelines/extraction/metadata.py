@@ -14,7 +14,6 @@ five XPath evaluations and a pruned copy of the page (see ``author_elements``).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import lxml.etree
@@ -22,6 +21,8 @@ import lxml.html
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 from trafilatura.utils import trim
+
+from pipelines.extraction.classes import any_of
 
 
 @dataclass(frozen=True)
@@ -46,34 +47,29 @@ def page_metadata(doc: lxml.html.HtmlElement) -> PageMetadata:
     return PageMetadata(title, [part.strip() for part in author.split(";") if part.strip()][:5])
 
 
-# trafilatura.xpaths.AUTHOR_XPATHS, read in one walk over the page (see _author_elements).
+# trafilatura.xpaths.AUTHOR_XPATHS, read in one walk over the page (see author_elements).
 _TAGS_BY_NAME = frozenset("a address div link p span strong".split())
 _TAGS_BY_CLASS = frozenset("a div h3 h4 p span".split())
 _EXACT_CLASSES = frozenset(("byline", "username", "byl", "BBL"))
 
 
-def _any_of(*parts: str) -> re.Pattern[str]:
-    """A search for any of ``parts``: XPath's ``contains(@x, 'a') or contains(@x, 'b')``."""
-    return re.compile("|".join(map(re.escape, parts)))
-
-
-_NAME_CLASSES = _any_of("authorname", "author-name", "AuthorName", "authorName")
-_AUTHOR_IDS = _any_of("author", "zuozhe", "bianji", "xiaobian")
-_AUTHOR_CLASSES = _any_of(
+_NAME_CLASSES = any_of("authorname", "author-name", "AuthorName", "authorName")
+_AUTHOR_IDS = any_of("author", "zuozhe", "bianji", "xiaobian")
+_AUTHOR_CLASSES = any_of(
     *("author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by"),
     "journalist-name",
 )
-_ANY_IDS = _any_of("Author", "author")
-_ANY_CLASSES = _any_of("Author", "author", "screenname", "writer", "Byline", "byline")
+_ANY_IDS = any_of("Author", "author")
+_ANY_CLASSES = any_of("Author", "author", "screenname", "writer", "Byline", "byline")
 # trafilatura.xpaths.AUTHOR_DISCARD_XPATHS: comments, sidebars, titles, dates, figures.
 _DISCARD_TAGS = frozenset("a div section span".split())
-_DISCARD_IDS = _any_of("commentlist", "comment-list", "ProductReviews")
-_DISCARD_CLASSES = _any_of(
+_DISCARD_IDS = any_of("commentlist", "comment-list", "ProductReviews")
+_DISCARD_CLASSES = any_of(
     *("commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram"),
     *("article-share", "article-support", "print", "category", "meta-date", "meta-reviewer"),
 )
 # Every word the tests above look for in a class or id, and the other attributes they read.
-_ANY_WORD = _any_of(
+_ANY_WORD = any_of(
     *("author", "Author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by"),
     *("posted-by", "journalist-name", "screenname", "writer", "Byline", "byl", "username"),
     *("BBL", "comments", "Comments", "commentlist", "comment-list", "ProductReviews"),
@@ -115,8 +111,8 @@ def author_elements(
         # Most elements are none of these: one search over all the words tells.
         if (
             _RARE_ATTRIBUTES.isdisjoint(attributes.keys())
-            and not _ANY_WORD.search(classes)
-            and not _ANY_WORD.search(ids)
+            and not _ANY_WORD(classes)
+            and not _ANY_WORD(ids)
         ):
             continue
         itemprop = attributes.get("itemprop", "")
@@ -130,22 +126,22 @@ def author_elements(
                 or classes == "author"
                 or itemprop == "author name"
                 or attributes.get("data-testid") in ("AuthorCard", "AuthorURL")
-                or _NAME_CLASSES.search(classes)
+                or _NAME_CLASSES(classes)
             )
         ):
             found[0].append(element)
         if tag in _TAGS_BY_CLASS and (
             classes in _EXACT_CLASSES
             or "author" in itemprop
-            or _AUTHOR_IDS.search(ids)
-            or _AUTHOR_CLASSES.search(classes)
+            or _AUTHOR_IDS(ids)
+            or _AUTHOR_CLASSES(classes)
         ):
             found[1].append(element)
         if (
             "Byline" in attributes.get("data-component", "")
             or "author" in itemprop
-            or _ANY_IDS.search(ids)
-            or _ANY_CLASSES.search(classes)
+            or _ANY_IDS(ids)
+            or _ANY_CLASSES(classes)
         ):
             found[2].append(element)
         if (
@@ -155,9 +151,9 @@ def author_elements(
                 ids == "comments"
                 or classes in ("comments", "title", "date")
                 or ids.startswith("comments")
-                or _DISCARD_IDS.search(ids)
+                or _DISCARD_IDS(ids)
                 or classes.startswith(("Comments", "comments"))
-                or _DISCARD_CLASSES.search(classes)
+                or _DISCARD_CLASSES(classes)
                 or "Figure" in attributes.get("data-component", "")
             )
         ):
