@@ -248,8 +248,9 @@ def _pop_trailing_byline(lines: list[str], classed: Classed) -> list[str]:
     if not lines or len(lines[-1]) > MAX_BYLINE_CHARS:
         return []
     last = lines[-1]
-    marked = {" ".join(element_lines(e)) for e in with_class(classed, *_AUTHOR_CLASSES)}
-    if _signed(last) or last in marked:
+    if _signed(last) or any(
+        " ".join(element_lines(e)) == last for e in with_class(classed, *_AUTHOR_CLASSES)
+    ):
         lines.pop()
         return [last]
     return []
