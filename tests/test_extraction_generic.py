@@ -238,6 +238,19 @@ def test_western_latin_pages_are_not_taken_for_vni():
     assert not any(legacy_encoding(text) == "vni" for text in (french, german, spanish))
 
 
+def test_legacy_letters_are_counted_in_one_pass_as_two_searches_count_them():
+    import re
+
+    from pipelines.extraction.legacy import legacy_counts
+
+    for text in ("Vieät Nam Hµ TÜnh", "täglich Grüße aää äa", "ä" + "x" * 9 + "a", "µ©«ä"):
+        telling, pairs = (
+            re.findall("[µ¸¶·¹¨»¾¼½©®ª¬«]", text),
+            re.findall("[aeouyAEOUY][øõïäåëü]", text),
+        )
+        assert legacy_counts(text) == (len(telling), len(pairs)), text
+
+
 def test_western_latin_pages_are_not_taken_for_tcvn3():
     from pipelines.extraction.legacy import legacy_encoding
 

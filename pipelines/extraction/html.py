@@ -33,6 +33,7 @@ _VIETNAMESE_LETTER = re.compile(
 
 
 _XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
+MOJIBAKE_SCANNED = 200_000  # characters looked at for mojibake
 MISREAD_MARKS = 5  # replacement characters that say the declared charset is wrong
 _LATIN_DECLARATIONS = re.compile(r"charset=[\"']?(iso-8859-1|latin-?1|windows-1252|us-ascii)", re.I)
 # A <meta> charset declaration near the top of the page (either form).
@@ -91,9 +92,9 @@ def decode_html(body: bytes, headers: Mapping[str, str] | None = None) -> str:
 def _mojibake(text: str) -> bool:
     """UTF-8 Vietnamese read as cp1252 (three sequences or more). Each sequence starts with one
     of five openings, looked for first in C: the pattern search costs ~0.5 ms a page."""
-    if not any(lead in text for lead in _MOJIBAKE_LEADS):
+    if all(text.find(lead, 0, MOJIBAKE_SCANNED) < 0 for lead in _MOJIBAKE_LEADS):
         return False
-    return len(_MOJIBAKE.findall(text, 0, 200_000)) >= 3
+    return len(_MOJIBAKE.findall(text, 0, MOJIBAKE_SCANNED)) >= 3
 
 
 def _as_windows_1258(body: bytes, misread: str) -> str:

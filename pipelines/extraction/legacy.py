@@ -28,7 +28,7 @@ _UNICODE = (
 _TABLE = str.maketrans(_TCVN3, _UNICODE)
 # TCVN3 codes of common Vietnamese letters (à á ả ạ ă â đ ê ơ ...) that Western Latin-1 text
 # (French, German...) almost never holds, unlike é, ü or ç, which TCVN3 uses too.
-_TELLING = re.compile("[µ¸¶·¹¨»¾¼½©®ª¬«]")
+_TELLING = "µ¸¶·¹¨»¾¼½©®ª¬«"
 _LEGACY_FONT = re.compile(r"\.Vn[A-Z][A-Za-z]*|VnTime|VnArial", re.IGNORECASE)
 # Vietnamese letters outside Latin-1: a page holding them is Unicode already.
 VIETNAMESE_LETTERS = re.compile("[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
@@ -60,22 +60,23 @@ _VNI_LETTER = re.compile(
 _VNI_SINGLE = dict(zip("ôöñÔÖÑæÆóÓòÒîÎ", "ơưđƠƯĐỉỈĩĨịỊỵỴ", strict=True))
 _VNI_FONT = re.compile(r"VNI[- ]?(Times|Helve|Aptima|Top|Book)", re.IGNORECASE)
 _VNI_MARK_BYTES = "øõïäåëü"  # not ù, û: French où, coût
-_VNI_TELLING = re.compile(f"[aeouyAEOUY][{_VNI_MARK_BYTES}]")
+# Both counts in one pass over the sample: the telling TCVN3 letters and the VNI mark bytes, the
+# latter counted where a vowel precedes them (vowels and marks share no character, so these are
+# the pairs a search for vowel + mark finds). A pass for each costs twice as much.
+_LEGACY_LETTERS = re.compile(f"[{_TELLING}{_VNI_MARK_BYTES}]")
+_VNI_VOWELS = frozenset("aeouyAEOUY")
 
 
 def legacy_encoding(text: str) -> str | None:
     """ "tcvn3" or "vni" when ``text`` (decoded as Latin-1 or cp1252) is Vietnamese typed in
     that legacy encoding, else None. Every page decoded is asked this, so the cheap answers
-    come first: an ASCII page, a page with Unicode Vietnamese letters, a page with too few of
-    the bytes VNI puts after its vowels."""
+    come first: an ASCII page, a page with Unicode Vietnamese letters early on."""
     sample = text[:SAMPLE]
     # A Unicode Vietnamese page shows its letters early; a foreign page has to be read whole,
     # so the full search waits until the page has enough of the telling letters to matter.
     if sample.isascii() or VIETNAMESE_LETTERS.search(sample, 0, 20_000):
         return None
-    tcvn3_letters = len(_TELLING.findall(sample))
-    vni_marks = sum(sample.count(mark) for mark in _VNI_MARK_BYTES)  # German ä, ü count here
-    vni_pairs = len(_VNI_TELLING.findall(sample)) if vni_marks >= MIN_TELLING else 0
+    tcvn3_letters, vni_pairs = legacy_counts(sample)
     if max(tcvn3_letters, vni_pairs) < MIN_TELLING or VIETNAMESE_LETTERS.search(sample):
         return None
     if _typed_in(sample, tcvn3_letters, _LEGACY_FONT):
@@ -83,6 +84,18 @@ def legacy_encoding(text: str) -> str | None:
     if _typed_in(sample, vni_pairs, _VNI_FONT):
         return "vni"
     return None
+
+
+def legacy_counts(sample: str) -> tuple[int, int]:
+    """The telling TCVN3 letters of ``sample``, and its VNI vowel + mark pairs (German ä, ü
+    after a vowel count here)."""
+    tcvn3_letters = vni_pairs = 0
+    for found in _LEGACY_LETTERS.finditer(sample):
+        if found.group() in _TELLING:
+            tcvn3_letters += 1
+        elif found.start() and sample[found.start() - 1] in _VNI_VOWELS:
+            vni_pairs += 1
+    return tcvn3_letters, vni_pairs
 
 
 def _typed_in(sample: str, count: int, font: re.Pattern[str]) -> bool:
