@@ -191,13 +191,20 @@ def _overall_hidden(tree: lxml.html.HtmlElement, searches: Sequence[Search]) -> 
     return found
 
 
-def _teasers(tree: lxml.html.HtmlElement, searches: Sequence[Search]) -> list[Any]:
-    return [
-        element
-        for element in tree.iterdescendants(BLOCKS)
-        if "teaser" in (element.get("id") or "").replace("T", "t")
-        or "teaser" in (element.get("class") or "").replace("T", "t")
-    ]
+def _blocks_marked(word: str, capital: str = "") -> Walk:
+    """``.//*[block][contains(translate(@id, C, c), word) or contains(translate(@class, …))]``:
+    blocks whose id or class holds ``word``, ``capital`` read as its lower case."""
+    fold = str.maketrans(capital, capital.lower())
+
+    def walk(tree: lxml.html.HtmlElement, searches: Sequence[Search]) -> list[Any]:
+        return [
+            element
+            for element in tree.iterdescendants(BLOCKS)
+            if word in (element.get("id") or "").translate(fold)
+            or word in (element.get("class") or "").translate(fold)
+        ]
+
+    return walk
 
 
 def _bottoms_and_links(tree: lxml.html.HtmlElement, searches: Sequence[Search]) -> list[Any]:
@@ -208,14 +215,6 @@ def _bottoms_and_links(tree: lxml.html.HtmlElement, searches: Sequence[Search]) 
         if bottom(first) or link(first) or "border" in (element.get("style") or ""):
             found.append(element)
     return found
-
-
-def _captions(tree: lxml.html.HtmlElement, searches: Sequence[Search]) -> list[Any]:
-    return [
-        element
-        for element in tree.iterdescendants(BLOCKS)
-        if "caption" in (element.get("id") or "") or "caption" in (element.get("class") or "")
-    ]
 
 
 # (list in trafilatura.xpaths, index): (SHA-256 of the expression's text, whitespace normalised,
@@ -230,15 +229,15 @@ WALKS: dict[tuple[str, int], tuple[str, Walk]] = {
     ("REMOVE_COMMENTS_XPATH", 0): ("853775ab53d61b26", _comments),
     ("OVERALL_DISCARD_XPATH", 0): ("d9e4b7d7125b4838", _overall_blocks),
     ("OVERALL_DISCARD_XPATH", 1): ("9abb7217d588fd5a", _overall_hidden),
-    ("TEASER_DISCARD_XPATH", 0): ("50f9c0568a62e759", _teasers),
+    ("TEASER_DISCARD_XPATH", 0): ("50f9c0568a62e759", _blocks_marked("teaser", "T")),
     ("PRECISION_DISCARD_XPATH", 1): ("e73d179956bb857e", _bottoms_and_links),
-    ("DISCARD_IMAGE_ELEMENTS", 0): ("271b5ef29bbc5bf0", _captions),
+    ("DISCARD_IMAGE_ELEMENTS", 0): ("271b5ef29bbc5bf0", _blocks_marked("caption")),
 }
 
 
 class WalkOrXPath:
-    """Stands in a trafilatura expression list: the walk inside :func:`walking`, the
-    expression elsewhere."""
+    """Stands for an expression in trafilatura's lists: its walk inside :func:`walking`, the
+    expression itself elsewhere."""
 
     def __init__(self, xpath: Any, walk: Walk, searches: Sequence[Search]) -> None:
         self.xpath, self.walk, self.searches = xpath, walk, searches
@@ -254,7 +253,9 @@ def install() -> list[tuple[str, int]]:
     share) where the expression's text is the one the walk was written for; return where."""
     installed = []
     for (name, index), (digest, walk) in WALKS.items():
-        expressions = getattr(xpaths, name)
+        expressions = getattr(xpaths, name, [])
+        if index >= len(expressions):
+            continue  # another trafilatura, without this expression
         expression = expressions[index]
         if isinstance(expression, WalkOrXPath):
             installed.append((name, index))
