@@ -10,8 +10,9 @@ case, accents and đ folded.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
+
+from pipelines.marks import unmarked
 
 _WORD = re.compile(r"\w+")
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # around a matched word; a caller renders them
@@ -19,8 +20,7 @@ MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # around a matched word; a caller render
 
 def fold(text: str) -> str:
     """``text`` as the index compares it: lower case, without accents, đ as d."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return unmarked(text).casefold()
 
 
 def query_words(query: str) -> list[str]:

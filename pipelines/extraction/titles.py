@@ -10,13 +10,13 @@ real title: the URL's slug, which is the title without its marks
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 import lxml.html
 
 from pipelines.extraction.html import clean_line
+from pipelines.marks import unmarked
 
 MIN_SLUG_WORDS = 3
 SHARED = 0.8  # of the slug's words, in order, that a title must begin with
@@ -33,25 +33,9 @@ _OG_TITLE = lxml.etree.XPath("//meta[@property='og:title']/@content")
 _SITE_NAME = lxml.etree.XPath("//meta[@property='og:site_name']/@content")
 
 
-class _Unmarked(dict[int, str]):
-    """A ``str.translate`` table that drops each letter's marks ("ộ" → "o", "Đ" → "D"), filled
-    as letters are met: translating in C costs a tenth of decomposing and filtering each
-    character in Python, and titles are compared with every short block of some pages."""
-
-    def __missing__(self, code: int) -> str:
-        char = chr(code)
-        decomposed = unicodedata.normalize("NFD", {"đ": "d", "Đ": "D"}.get(char, char))
-        self[code] = "".join(c for c in decomposed if not unicodedata.combining(c))
-        return self[code]
-
-
-_UNMARKED = _Unmarked()
-
-
 def plain_words(text: str) -> list[str]:
     """The words of ``text`` without marks, in lower case: "Hội nghị Đảng" → hoi, nghi, dang."""
-    bare = text if text.isascii() else text.translate(_UNMARKED)
-    return _WORD.findall(bare.lower())
+    return _WORD.findall(unmarked(text).lower())
 
 
 def slug_words(url: str) -> list[str]:
