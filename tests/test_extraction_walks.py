@@ -117,6 +117,21 @@ def test_trafilatura_answers_outside_our_extraction(monkeypatch):
         assert stand_in(tree) == stand_in.xpath(tree)
 
 
+def test_lists_another_trafilatura_lacks_or_fills_otherwise_are_passed_over():
+    ours = xpaths.PRECISION_DISCARD_XPATH[1]
+    xpaths.PRECISION_DISCARD_XPATH[1] = len  # not an XPath: no text to compare
+    try:
+        assert ("PRECISION_DISCARD_XPATH", 1) not in install()
+    finally:
+        xpaths.PRECISION_DISCARD_XPATH[1] = ours
+    del xpaths.PRECISION_DISCARD_XPATH[1]
+    try:
+        assert ("PRECISION_DISCARD_XPATH", 1) not in install()
+    finally:
+        xpaths.PRECISION_DISCARD_XPATH.append(ours)
+    assert install() == list(WALKS)
+
+
 def test_an_expression_of_another_trafilatura_keeps_its_xpath():
     other = XPath(".//div[contains(@class, 'teaser')]")
     ours = xpaths.TEASER_DISCARD_XPATH[0]

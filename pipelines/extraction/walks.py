@@ -260,9 +260,9 @@ def install() -> list[tuple[str, int]]:
         if isinstance(expression, WalkOrXPath):
             installed.append((name, index))
             continue
-        text = " ".join(expression.path.split())
+        text = " ".join(str(getattr(expression, "path", "")).split())
         if hashlib.sha256(text.encode()).hexdigest()[:16] != digest:
-            continue  # another trafilatura: its own expression answers
+            continue  # another trafilatura: its own entry answers
         searches = [
             re.compile(pattern, re.IGNORECASE if "i" in flags else 0).search
             for pattern, flags in _RE_TEST.findall(text)
